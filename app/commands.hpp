@@ -1,0 +1,8 @@
+#pragma once
+// Each subcommand: returns the process exit code; throws cli::UsageError for bad arguments.
+namespace idm::cli {
+int run_score(int argc, char** argv);
+int run_check(int argc, char** argv);
+int run_bench(int argc, char** argv);
+int run_summary(int argc, char** argv);
+}  // namespace idm::cli

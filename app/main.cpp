@@ -1,0 +1,41 @@
+// idmscope: one executable, one subcommand per job.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cli_args.hpp"
+#include "commands.hpp"
+
+namespace {
+
+void print_usage() {
+  std::printf(
+      "idmscope: view, verify and score inverse-dynamics-model evaluations\n\n"
+      "usage: idmscope <command> [options]   (each command takes --help)\n\n"
+      "commands:\n"
+      "  score    score predictions: a reference results file, or a dataset with a profile\n"
+      "  check    integrity report of a dataset (exit 0 clean, 1 problems, 2 cannot run)\n"
+      "  summary  print a dataset's clips, GT counts and labels (stands in for the GUI for now)\n"
+      "  bench    benchmarks (bench score --results FILE)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    print_usage();
+    return argc < 2 ? 2 : 0;
+  }
+  std::string command = argv[1];
+  try {
+    if (command == "score") return idm::cli::run_score(argc, argv);
+    if (command == "check") return idm::cli::run_check(argc, argv);
+    if (command == "bench") return idm::cli::run_bench(argc, argv);
+    if (command == "summary") return idm::cli::run_summary(argc, argv);
+  } catch (const idm::cli::UsageError& error) {
+    std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "idmscope: unknown command '%s' (see idmscope --help)\n", command.c_str());
+  return 2;
+}

@@ -1,0 +1,207 @@
+#include "gt/pipeline.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "gt/frame_rule.hpp"
+#include "gt/key_names.hpp"
+
+namespace idm {
+namespace {
+
+// A small insertion-ordered map: the reference iterates its held keys and buttons in
+// insertion order, and there are never more than a handful at once.
+template <typename Value>
+struct OrderedHeld {
+  std::vector<std::pair<std::string, Value>> entries;
+
+  Value* find(const std::string& key) {
+    for (auto& entry : entries) if (entry.first == key) return &entry.second;
+    return nullptr;
+  }
+  void erase(const std::string& key) {
+    std::erase_if(entries, [&](const auto& entry) { return entry.first == key; });
+  }
+};
+
+struct HeldKey {
+  int64_t press_frame;
+  std::string detail;
+};
+
+struct Span {
+  bool is_key;
+  int64_t start_frame;
+  int64_t end_frame;
+  std::string detail;
+};
+
+struct ModifierSet {
+  bool cmd = false, ctrl = false, alt = false, shift = false, alt_gr = false;
+
+  void set(Modifier modifier, bool held) {
+    switch (modifier) {
+      case Modifier::Cmd: cmd = held; break;
+      case Modifier::Ctrl: ctrl = held; break;
+      case Modifier::Alt: alt = held; break;
+      case Modifier::Shift: shift = held; break;
+      case Modifier::AltGr: alt_gr = held; break;
+      case Modifier::None: break;
+    }
+  }
+  // Fixed order Cmd, Ctrl, Alt, Shift; AltGr is tracked but never printed.
+  std::string prefix() const {
+    std::string out;
+    if (cmd) out += "Cmd+";
+    if (ctrl) out += "Ctrl+";
+    if (alt) out += "Alt+";
+    if (shift) out += "Shift+";
+    return out;
+  }
+};
+
+bool is_scored_button(const std::string& name) {
+  return name == "Left" || name == "Right" || name == "Middle";
+}
+
+}  // namespace
+
+void stable_sort_by_frame_and_type(std::vector<Action>& actions) {
+  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
+    if (a.frame != b.frame) return a.frame < b.frame;
+    return action_type_sort_rank(a.type) < action_type_sort_rank(b.type);
+  });
+}
+
+std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double start_s, double fps) {
+  std::vector<const RawEvent*> sorted;
+  sorted.reserve(events.size());
+  for (const RawEvent& event : events) sorted.push_back(&event);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const RawEvent* a, const RawEvent* b) { return a->ts_us < b->ts_us; });
+
+  ModifierSet modifiers;
+  OrderedHeld<HeldKey> held_keys;
+  OrderedHeld<int64_t> held_buttons;
+  std::vector<Span> spans;
+  std::vector<Action> scrolls;
+  int64_t max_frame = 0;
+
+  auto close_all = [&](int64_t frame) {
+    for (auto& [name, key] : held_keys.entries) spans.push_back({true, key.press_frame, frame, key.detail});
+    for (auto& [name, press_frame] : held_buttons.entries) spans.push_back({false, press_frame, frame, name});
+    held_keys.entries.clear();
+    held_buttons.entries.clear();
+  };
+
+  for (const RawEvent* event : sorted) {
+    auto maybe_frame = frame_of_timestamp(event->ts_us, start_s, fps);
+    if (!maybe_frame || *maybe_frame < 0) continue;
+    int64_t frame = *maybe_frame;
+    max_frame = std::max(max_frame, frame);
+
+    switch (event->kind) {
+      case EventKind::KeyPress: {
+        if (!event->payload_valid) break;
+        std::string key = map_key_name(event->name);
+        Modifier modifier = modifier_of(key);
+        if (modifier != Modifier::None) {
+          modifiers.set(modifier, true);
+        } else if (!held_keys.find(key)) {
+          held_keys.entries.push_back({key, {frame, modifiers.prefix() + key}});
+        }
+        break;
+      }
+      case EventKind::KeyRelease: {
+        if (!event->payload_valid) break;
+        std::string key = map_key_name(event->name);
+        Modifier modifier = modifier_of(key);
+        if (modifier != Modifier::None) {
+          modifiers.set(modifier, false);
+        } else if (HeldKey* held = held_keys.find(key)) {
+          spans.push_back({true, held->press_frame, frame, held->detail});
+          held_keys.erase(key);
+        }
+        break;
+      }
+      case EventKind::MousePress:
+        if (event->payload_valid && is_scored_button(event->name) && !held_buttons.find(event->name)) {
+          held_buttons.entries.push_back({event->name, frame});
+        }
+        break;
+      case EventKind::MouseRelease:
+        if (!event->payload_valid) break;
+        if (int64_t* press_frame = held_buttons.find(event->name)) {
+          spans.push_back({false, *press_frame, frame, event->name});
+          held_buttons.erase(event->name);
+        }
+        break;
+      case EventKind::MouseScroll:
+        if (!event->payload_valid) break;
+        if (event->y > 0) scrolls.push_back({static_cast<int>(frame), ActionType::MouseScroll, "up"});
+        else if (event->y < 0) scrolls.push_back({static_cast<int>(frame), ActionType::MouseScroll, "down"});
+        break;
+      case EventKind::ContextChanged:
+        if (event->uncaptured) {
+          close_all(frame);
+          modifiers = ModifierSet{};
+        }
+        break;
+      case EventKind::MouseMove:
+      case EventKind::Other:
+        break;
+    }
+  }
+  close_all(max_frame);
+
+  std::vector<Action> out;
+  for (const Span& span : spans) {
+    if (span.is_key) {
+      int64_t last = std::max(span.end_frame, span.start_frame + 1) - 1;
+      for (int64_t frame = span.start_frame; frame <= last; ++frame) {
+        out.push_back({static_cast<int>(frame), ActionType::KeyPress, span.detail});
+      }
+    } else {
+      out.push_back({static_cast<int>(span.start_frame), ActionType::MouseClick, span.detail});
+    }
+  }
+  out.insert(out.end(), std::make_move_iterator(scrolls.begin()), std::make_move_iterator(scrolls.end()));
+  stable_sort_by_frame_and_type(out);
+  return out;
+}
+
+namespace {
+
+// Keeps the first item of each run; a run continues while the gap to the immediately
+// preceding item is <= gap and the detail is the same.
+void append_run_heads(std::vector<Action> items, int gap, std::vector<Action>& out) {
+  std::stable_sort(items.begin(), items.end(), [](const Action& a, const Action& b) { return a.frame < b.frame; });
+  for (size_t i = 0; i < items.size(); ++i) {
+    bool continues = i > 0 && items[i].frame - items[i - 1].frame <= gap && items[i].detail == items[i - 1].detail;
+    if (!continues) out.push_back(items[i]);
+  }
+}
+
+}  // namespace
+
+std::vector<Action> coalesce_actions(const std::vector<Action>& filtered, int gap) {
+  std::vector<Action> out;
+  std::vector<Action> scrolls;
+  std::vector<Action> clicks;
+  for (const Action& action : filtered) {
+    if (action.type == ActionType::MouseScroll) scrolls.push_back(action);
+    else if (action.type == ActionType::MouseClick) clicks.push_back(action);
+    else out.push_back(action);
+  }
+  append_run_heads(std::move(scrolls), gap, out);
+  append_run_heads(std::move(clicks), gap, out);
+  stable_sort_by_frame_and_type(out);
+  return out;
+}
+
+std::vector<Action> canonical_gt(const ClipLog& clip) {
+  return coalesce_actions(filter_actions(clip.events, clip.start_s, kEvalFps));
+}
+
+}  // namespace idm

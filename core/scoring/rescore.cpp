@@ -1,0 +1,171 @@
+#include "scoring/rescore.hpp"
+
+#include <cstdio>
+
+#include "gt/pipeline.hpp"
+#include "io/results_file.hpp"
+#include "scoring/predictions.hpp"
+#include "util/python_compat.hpp"
+
+namespace idm {
+
+namespace {
+
+constexpr ActionType kReferenceTypes[] = {ActionType::KeyPress, ActionType::MouseClick, ActionType::MouseScroll};
+
+double round4(double value) { return py::round_to_digits(value, 4); }
+
+nlohmann::ordered_json counts_json(const Counts& counts) {
+  Prf prf = precision_recall_f1(counts);
+  return {{"precision", round4(prf.precision)}, {"recall", round4(prf.recall)}, {"f1", round4(prf.f1)},
+          {"tp", counts.tp},
+          {"fp", counts.fp},
+          {"fn", counts.fn}};
+}
+
+}  // namespace
+
+RescoreClip rescore_clip(const ClipLog& log, const std::vector<RawPrediction>& predictions, double fps, int tolerance,
+                         bool coalesce) {
+  RescoreClip out;
+  out.tag = log.tag;
+  std::vector<Action> gt = filter_actions(log.events, log.start_s, fps);
+  if (coalesce) gt = coalesce_actions(gt);
+  FilteredPredictions filtered = filter_predictions(predictions);
+  out.malformed_predictions = filtered.malformed;
+  MatchRules rules;
+  rules.tolerance_frames.fill(tolerance);
+  MatchResult match = match_actions(gt, filtered.events, rules);
+  out.gt_count = static_cast<int64_t>(gt.size());
+  out.pred_count = static_cast<int64_t>(filtered.events.size());
+  for (size_t g = 0; g < gt.size(); ++g) {
+    auto type = static_cast<size_t>(gt[g].type);
+    out.type_present[type] = true;
+    if (match.prediction_of_gt[g] >= 0) ++out.by_type[type].tp;
+    else ++out.by_type[type].fn;
+  }
+  for (size_t p = 0; p < filtered.events.size(); ++p) {
+    auto type = static_cast<size_t>(filtered.events[p].type);
+    out.type_present[type] = true;
+    if (match.gt_of_prediction[p] < 0) ++out.by_type[type].fp;
+  }
+  for (const Counts& counts : out.by_type) out.counts += counts;
+  return out;
+}
+
+bool rescore_results_file(const std::filesystem::path& path, int tolerance, bool coalesce, unsigned threads,
+                          RescoreReport& report, std::string& error) {
+  ResultsFile file;
+  if (!scan_results_file(path, file, error)) return false;
+  if (!file.fps) {
+    error = "$: missing \"fps\" (the frame rate the GT must be computed at)";
+    return false;
+  }
+  if (!(*file.fps > 0) || *file.fps > 1000) {
+    error = "$.fps is " + py::float_repr(*file.fps) + ", expected a frame rate between 0 and 1000";
+    return false;
+  }
+  report.tolerance = tolerance;
+  report.coalesce = coalesce;
+  report.fps = *file.fps;
+  report.bytes = static_cast<int64_t>(file.text.bytes.size());
+  report.clips.assign(file.clip_spans.size(), RescoreClip{});
+
+  std::vector<simdjson::dom::parser> parsers(std::max(1u, threads));
+  DecodeOptions options;
+  options.keep_payload_json = false;
+  for_each_clip_parallel(file.clip_spans.size(), threads, [&](size_t position, unsigned thread_index) {
+    ResultsClip clip;
+    std::string clip_error;
+    RescoreClip& scored = report.clips[position];
+    if (!decode_results_clip(parsers[thread_index], file.clip_spans[position], position, options, clip, clip_error)) {
+      scored.error = clip_error;
+      scored.clip_index = clip.clip_index;
+      return;
+    }
+    scored = rescore_clip(clip.log, clip.predictions, *file.fps, tolerance, coalesce);
+    scored.clip_index = clip.clip_index;
+    scored.clip_name = std::move(clip.clip_name);
+  });
+
+  for (const RescoreClip& clip : report.clips) {
+    if (!clip.error.empty()) {
+      ++report.failed_clips;
+      continue;
+    }
+    report.overall += clip.counts;
+    for (int type = 0; type < kActionTypeCount; ++type) {
+      report.per_type[type] += clip.by_type[type];
+      report.type_present[type] = report.type_present[type] || clip.type_present[type];
+    }
+  }
+  return true;
+}
+
+nlohmann::ordered_json rescore_summary_json(const RescoreReport& report) {
+  nlohmann::ordered_json summary;
+  summary["tolerance"] = report.tolerance;
+  summary["coalesce"] = report.coalesce;
+  summary["overall"] = counts_json(report.overall);
+  nlohmann::ordered_json per_type = nlohmann::ordered_json::object();
+  for (ActionType type : kReferenceTypes) {
+    if (report.type_present[static_cast<size_t>(type)]) {
+      per_type[action_type_name(type)] = counts_json(report.per_type[static_cast<size_t>(type)]);
+    }
+  }
+  summary["per_type"] = per_type;
+  nlohmann::ordered_json clips = nlohmann::ordered_json::array();
+  for (const RescoreClip& clip : report.clips) {
+    if (!clip.error.empty()) continue;
+    clips.push_back({{"clip_index", clip.clip_index},
+                     {"clip_name", clip.clip_name},
+                     {"tag", clip.tag},
+                     {"gt_count", clip.gt_count},
+                     {"pred_count", clip.pred_count},
+                     {"tp", clip.counts.tp},
+                     {"fp", clip.counts.fp},
+                     {"fn", clip.counts.fn},
+                     {"f1", round4(precision_recall_f1(clip.counts).f1)}});
+  }
+  summary["clips"] = clips;
+  return summary;
+}
+
+std::string rescore_text_report(const RescoreReport& report) {
+  std::string out;
+  char line[512];
+  auto add = [&](const char* format, auto... args) {
+    std::snprintf(line, sizeof line, format, args...);
+    out += line;
+  };
+  auto row = [&](const char* label, const Counts& counts) {
+    Prf prf = precision_recall_f1(counts);
+    add("  %-12s P=%.4f  R=%.4f  F1=%.4f  (TP=%lld FP=%lld FN=%lld)\n", label, round4(prf.precision),
+        round4(prf.recall), round4(prf.f1), static_cast<long long>(counts.tp), static_cast<long long>(counts.fp),
+        static_cast<long long>(counts.fn));
+  };
+  add("Rescore: %zu clips, fps=%s, tolerance=%d, coalesce=%s\n", report.clips.size() - report.failed_clips,
+      py::float_repr(report.fps).c_str(), report.tolerance, report.coalesce ? "on" : "off");
+  out += "Overall:\n";
+  row("all", report.overall);
+  out += "Per type:\n";
+  for (ActionType type : kReferenceTypes) {
+    if (report.type_present[static_cast<size_t>(type)]) row(action_type_name(type), report.per_type[static_cast<size_t>(type)]);
+  }
+  out += "Per clip:\n";
+  add("  %5s  %-40s %-16s %5s %5s %5s %5s %5s %7s\n", "index", "clip", "tag", "gt", "pred", "tp", "fp", "fn", "f1");
+  for (const RescoreClip& clip : report.clips) {
+    if (!clip.error.empty()) {
+      add("  %5lld  %s\n", static_cast<long long>(clip.clip_index), ("SKIPPED: " + clip.error).c_str());
+      continue;
+    }
+    add("  %5lld  %-40s %-16s %5lld %5lld %5lld %5lld %5lld %7.4f\n", static_cast<long long>(clip.clip_index),
+        clip.clip_name.c_str(), clip.tag.c_str(), static_cast<long long>(clip.gt_count),
+        static_cast<long long>(clip.pred_count), static_cast<long long>(clip.counts.tp),
+        static_cast<long long>(clip.counts.fp), static_cast<long long>(clip.counts.fn),
+        round4(precision_recall_f1(clip.counts).f1));
+  }
+  return out;
+}
+
+}  // namespace idm

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures and builds one build tree. Usage: scripts/build.sh [BUILD_DIR] [extra cmake args...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${1:-"$root/build"}
+shift || true
+generator=()
+if command -v ninja >/dev/null; then generator=(-G Ninja); fi
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+else
+  cmake "$build_dir" "$@" >/dev/null
+fi
+cmake --build "$build_dir" -j "$(nproc)"
