@@ -72,8 +72,5 @@ int run_score(int argc, char** argv) {
   throw UsageError{"give --results FILE or --dataset DIR (see --help)"};
 }
 
-int run_check(int, char**) { throw UsageError{"not built yet"}; }
-int run_bench(int, char**) { throw UsageError{"not built yet"}; }
-int run_summary(int, char**) { throw UsageError{"not built yet"}; }
 
 }  // namespace idm::cli
