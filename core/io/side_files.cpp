@@ -1,0 +1,227 @@
+#include "io/side_files.hpp"
+
+#include <cmath>
+
+#include "io/json_file.hpp"
+#include "scoring/predictions.hpp"
+#include "util/python_compat.hpp"
+
+namespace idm {
+
+using Json = nlohmann::ordered_json;
+
+const char* visibility_name(Visibility visibility) {
+  switch (visibility) {
+    case Visibility::Visible: return "visible";
+    case Visibility::Inferable: return "inferable";
+    case Visibility::Ambiguous: return "ambiguous";
+    case Visibility::NotPredictable: return "not_predictable";
+  }
+  return "?";
+}
+
+bool parse_visibility(std::string_view text, Visibility& out) {
+  for (int i = 0; i < kVisibilityCount; ++i) {
+    if (text == visibility_name(static_cast<Visibility>(i))) {
+      out = static_cast<Visibility>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+std::string key_location(const std::string& location, const std::string& key) { return location + "[" + Json(key).dump() + "]"; }
+
+const char* type_phrase(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null: return "null";
+    default: return "a number";
+  }
+}
+
+// Python str() of a side-file value, for details that are not strings.
+std::string detail_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_null()) return "None";
+  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_number_float()) return py::float_repr(value.get<double>());
+  return value.dump();
+}
+
+IndexKey index_key_of(const Json& value) {
+  IndexKey key;
+  key.text = value.is_string() ? value.get<std::string>() : value.dump();
+  int64_t parsed = 0;
+  if (value.is_number_integer()) key.index = value.get<int64_t>();
+  else if (value.is_number_unsigned()) key.index = static_cast<int64_t>(std::min<uint64_t>(value.get<uint64_t>(), INT64_MAX));
+  else if (value.is_string() && py::parse_int(value.get<std::string>(), parsed)) key.index = parsed;
+  return key;
+}
+
+bool read_side_document(const std::filesystem::path& path, Json& root, bool& present, std::string& error) {
+  std::error_code code;
+  if (!std::filesystem::exists(path, code)) {
+    present = false;
+    return true;
+  }
+  present = true;
+  JsonText text;
+  if (!read_json_text(path, kMaxSmallJsonBytes, text, error)) return false;
+  if (!parse_side_json(text.view(), root, error)) return false;
+  if (!root.is_object()) {
+    error = std::string("$ is ") + type_phrase(root) + ", expected an object keyed by clip";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_side_json(std::string_view text, Json& out, std::string& error) {
+  try {
+    out = Json::parse(text.begin(), text.end());
+    return true;
+  } catch (const nlohmann::json::parse_error&) {
+    error = "not valid JSON: " + describe_json_syntax_error(text);
+    return false;
+  }
+}
+
+bool parse_frame_value(const Json& value, int& frame) {
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    int64_t number = value.is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(value.get<uint64_t>(), INT64_MAX)) : value.get<int64_t>();
+    if (number < 0 || number > 1000000) return false;
+    frame = static_cast<int>(number);
+    return true;
+  }
+  if (value.is_string()) return parse_frame_label(value.get<std::string>(), frame);
+  return false;
+}
+
+ClipLabels parse_clip_labels(const Json& value, const std::string& location, std::vector<std::string>& warnings) {
+  ClipLabels labels;
+  if (!value.is_object()) {
+    warnings.push_back(location + " is " + type_phrase(value) + ", expected {\"<gt index>\": label}");
+    return labels;
+  }
+  for (const auto& [key, label] : value.items()) {
+    LabelEntry entry;
+    entry.key = index_key_of(Json(key));
+    entry.value_text = label.is_string() ? label.get<std::string>() : label.dump();
+    Visibility visibility;
+    if (label.is_string() && parse_visibility(label.get<std::string>(), visibility)) entry.value = visibility;
+    labels.entries.push_back(std::move(entry));
+  }
+  return labels;
+}
+
+ClipOverrides parse_clip_overrides(const Json& value, const std::string& location) {
+  ClipOverrides overrides;
+  if (!value.is_object()) {
+    overrides.warnings.push_back(location + " is " + type_phrase(value) + ", expected {edits, deletions, additions}");
+    return overrides;
+  }
+  if (auto edits = value.find("edits"); edits != value.end()) {
+    if (!edits->is_object()) {
+      overrides.warnings.push_back(location + ".edits is " + type_phrase(*edits) + ", expected an object");
+    } else {
+      for (const auto& [key, detail] : edits->items()) overrides.edits.push_back({index_key_of(Json(key)), detail_text(detail)});
+    }
+  }
+  if (auto deletions = value.find("deletions"); deletions != value.end()) {
+    if (!deletions->is_array()) {
+      overrides.warnings.push_back(location + ".deletions is " + type_phrase(*deletions) + ", expected an array");
+    } else {
+      for (const auto& index : *deletions) overrides.deletions.push_back(index_key_of(index));
+    }
+  }
+  if (auto additions = value.find("additions"); additions != value.end()) {
+    if (!additions->is_array()) {
+      overrides.warnings.push_back(location + ".additions is " + type_phrase(*additions) + ", expected an array");
+    } else {
+      size_t position = 0;
+      for (const auto& item : *additions) {
+        std::string where = location + ".additions[" + std::to_string(position++) + "]";
+        AdditionEntry entry;
+        Action action;
+        if (!item.is_object()) {
+          entry.problem = where + " is " + type_phrase(item) + ", expected {frame, type, detail}";
+        } else if (!item.contains("type") || !item["type"].is_string() ||
+                   !parse_action_type(item["type"].get<std::string>(), action.type) ||
+                   action.type == ActionType::MouseMove) {
+          entry.problem = where + ": unknown type " + (item.contains("type") ? item["type"].dump() : "(missing)") + ", ignored";
+        } else if (!item.contains("frame") || !parse_frame_value(item["frame"], action.frame)) {
+          entry.problem = where + ": frame " + (item.contains("frame") ? item["frame"].dump() : "(missing)") +
+                          " is not a frame number or \"Fnn\", ignored";
+        } else {
+          if (item.contains("detail")) action.detail = detail_text(item["detail"]);
+          else if (item.contains("details")) action.detail = detail_text(item["details"]);
+          entry.action = action;
+        }
+        if (!entry.problem.empty()) overrides.warnings.push_back(entry.problem);
+        overrides.additions.push_back(std::move(entry));
+      }
+    }
+  }
+  return overrides;
+}
+
+bool read_annotations(const std::filesystem::path& path, AnnotationsFile& out, std::string& error) {
+  if (!read_side_document(path, out.raw, out.present, error)) return false;
+  if (!out.present) return true;
+  std::string name = path.filename().string();
+  for (const auto& [clip_key, value] : out.raw.items()) {
+    out.clips[clip_key] = parse_clip_labels(value, name + ": " + key_location("$", clip_key), out.warnings);
+  }
+  return true;
+}
+
+bool read_overrides(const std::filesystem::path& path, OverridesFile& out, std::string& error) {
+  if (!read_side_document(path, out.raw, out.present, error)) return false;
+  if (!out.present) return true;
+  std::string name = path.filename().string();
+  for (const auto& [clip_key, value] : out.raw.items()) {
+    ClipOverrides overrides = parse_clip_overrides(value, name + ": " + key_location("$", clip_key));
+    out.warnings.insert(out.warnings.end(), overrides.warnings.begin(), overrides.warnings.end());
+    out.clips[clip_key] = std::move(overrides);
+  }
+  return true;
+}
+
+bool read_gesture_file(const std::filesystem::path& path, GestureFile& out, std::string& error) {
+  Json root;
+  if (!read_side_document(path, root, out.present, error)) return false;
+  if (!out.present) return true;
+  std::string name = path.filename().string();
+  for (const auto& [clip_key, items] : root.items()) {
+    std::string location = name + ": " + key_location("$", clip_key);
+    if (!items.is_array()) {
+      out.warnings.push_back(location + " is " + type_phrase(items) + ", expected an array");
+      continue;
+    }
+    auto& entries = out.clips[clip_key];
+    size_t position = 0;
+    for (const auto& item : items) {
+      std::string where = location + "[" + std::to_string(position++) + "]";
+      GestureEntry entry;
+      if (!item.is_object() || !item.contains("frame") || !parse_frame_value(item["frame"], entry.frame) ||
+          !item.contains("type") || !item["type"].is_string()) {
+        out.warnings.push_back(where + ": expected {frame, type, details}, skipped");
+        continue;
+      }
+      entry.type = item["type"].get<std::string>();
+      if (item.contains("details")) entry.details = detail_text(item["details"]);
+      else if (item.contains("detail")) entry.details = detail_text(item["detail"]);
+      entries.push_back(std::move(entry));
+    }
+  }
+  return true;
+}
+
+}  // namespace idm
