@@ -5,7 +5,10 @@
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "io/atomic_write.hpp"
+#include "io/dataset.hpp"
+#include "io/prediction_source.hpp"
 #include "io/results_file.hpp"
+#include "scoring/dataset_score.hpp"
 #include "scoring/rescore.hpp"
 
 namespace idm::cli {
@@ -56,6 +59,55 @@ int score_results(Args& args) {
   return 0;
 }
 
+int score_dataset_command(Args& args) {
+  std::string root = *args.value("--dataset");
+  auto source = args.value("--predictions");
+  std::string profile_name = args.value("--profile").value_or("protocol");
+  auto json_out = args.value("--json");
+  auto csv_out = args.value("--csv");
+  bool quiet = args.flag("--quiet");
+  args.finish();
+  if (!source) throw UsageError{"--predictions SRC is required with --dataset"};
+
+  ScoringProfile profile;
+  std::string error;
+  if (!load_profile(profile_name, profile, error)) {
+    std::fprintf(stderr, "idmscope score: %s\n", error.c_str());
+    return 1;
+  }
+  Dataset dataset;
+  if (!load_dataset(root, DatasetLoadOptions{}, dataset, error)) {
+    std::fprintf(stderr, "idmscope score: %s\n", error.c_str());
+    return 1;
+  }
+  if (dataset.clips.empty()) {
+    std::fprintf(stderr, "idmscope score: %s: no clips (clip_*.json) found\n", root.c_str());
+    return 1;
+  }
+  for (const std::string& side_error : dataset.side_file_errors) {
+    std::fprintf(stderr, "idmscope score: %s/%s (file ignored)\n", root.c_str(), side_error.c_str());
+  }
+  PredictionSet predictions;
+  if (!load_prediction_source(*source, dataset, predictions, error)) {
+    std::fprintf(stderr, "idmscope score: %s\n", error.c_str());
+    return 1;
+  }
+  for (const std::string& warning : predictions.warnings) {
+    std::fprintf(stderr, "idmscope score: %s: %s\n", source->c_str(), warning.c_str());
+  }
+  DatasetScore score = score_dataset(dataset, predictions, profile);
+  if (!quiet) std::fputs(dataset_score_text(score).c_str(), stdout);
+  if (json_out && !write_file_atomically(*json_out, dataset_score_json(score).dump(1) + "\n", error)) {
+    std::fprintf(stderr, "idmscope score: %s\n", error.c_str());
+    return 1;
+  }
+  if (csv_out && !write_file_atomically(*csv_out, dataset_score_csv(score), error)) {
+    std::fprintf(stderr, "idmscope score: %s\n", error.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_score(int argc, char** argv) {
@@ -64,11 +116,13 @@ int run_score(int argc, char** argv) {
     std::fputs(kScoreHelp, stdout);
     return 0;
   }
-  if (args.value("--results").has_value()) {
-    // value() consumed it; put the logic back in order by re-reading through a fresh Args.
-    Args again(argc, argv, 2);
-    return score_results(again);
-  }
+  // Probe which mode is asked for on a throwaway copy, then parse for real.
+  Args probe(argc, argv, 2);
+  bool results_mode = probe.value("--results").has_value();
+  bool dataset_mode = probe.value("--dataset").has_value();
+  if (results_mode && dataset_mode) throw UsageError{"give either --results or --dataset, not both"};
+  if (results_mode) return score_results(args);
+  if (dataset_mode) return score_dataset_command(args);
   throw UsageError{"give --results FILE or --dataset DIR (see --help)"};
 }
 

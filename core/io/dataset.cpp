@@ -1,0 +1,91 @@
+#include "io/dataset.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "gt/gesture.hpp"
+#include "gt/pipeline.hpp"
+#include "io/clip_reader.hpp"
+
+namespace idm {
+
+std::string clip_key_of(const std::filesystem::path& root, const std::filesystem::path& json_path) {
+  std::filesystem::path relative = json_path.lexically_relative(root);
+  relative.replace_extension();
+  return relative.generic_string();
+}
+
+const DatasetClip* Dataset::find(const std::string& key) const {
+  auto it = std::lower_bound(clips.begin(), clips.end(), key, [](const DatasetClip& clip, const std::string& k) { return clip.key < k; });
+  return it != clips.end() && it->key == key ? &*it : nullptr;
+}
+
+int clip_grid_frames(const DatasetClip& clip) { return clip.video ? clip.video->grid_frames : 25; }
+int clip_width(const DatasetClip& clip) { return clip.video ? clip.video->width : kDefaultVideoWidth; }
+int clip_height(const DatasetClip& clip) { return clip.video ? clip.video->height : kDefaultVideoHeight; }
+
+namespace {
+
+// Clip logs are objects; prediction files (which may sit inside the dataset) are arrays.
+bool looks_like_json_array(const std::filesystem::path& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return false;
+  int c;
+  while ((c = std::fgetc(file)) != EOF && (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF)) {
+  }
+  std::fclose(file);
+  return c == '[';
+}
+
+}  // namespace
+
+bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& options, Dataset& out, std::string& error) {
+  std::error_code code;
+  if (!std::filesystem::is_directory(root, code)) {
+    error = root.string() + ": not a folder";
+    return false;
+  }
+  out.root = root;
+  std::filesystem::recursive_directory_iterator walker(root, std::filesystem::directory_options::skip_permission_denied, code);
+  if (code) {
+    error = root.string() + ": cannot list: " + code.message();
+    return false;
+  }
+  for (auto it = walker; it != std::filesystem::recursive_directory_iterator(); it.increment(code)) {
+    if (code) break;
+    const auto& path = it->path();
+    std::string name = path.filename().string();
+    if (!name.starts_with("clip_") || path.extension() != ".json" || !it->is_regular_file(code)) continue;
+    if (looks_like_json_array(path)) continue;  // a per-clip predictions file, not a clip log
+    DatasetClip clip;
+    clip.json_path = path;
+    clip.key = clip_key_of(root, path);
+    clip.video_path = std::filesystem::path(path).replace_extension(".mp4");
+    clip.has_video = std::filesystem::is_regular_file(clip.video_path, code);
+    out.clips.push_back(std::move(clip));
+  }
+  std::sort(out.clips.begin(), out.clips.end(), [](const DatasetClip& a, const DatasetClip& b) { return a.key < b.key; });
+
+  for (DatasetClip& clip : out.clips) {
+    std::string clip_error;
+    clip.loaded = read_clip_file(clip.json_path, clip.log, clip_error);
+    if (!clip.loaded) clip.error = clip_error;
+    else clip.canonical_gt = canonical_gt(clip.log);
+    if (clip.has_video && options.probe_videos) {
+      VideoProbe probe;
+      if (probe_video(clip.video_path, kEvalFps, probe, clip.video_error)) clip.video = probe;
+    }
+  }
+
+  auto side = [&](const char* name, auto reader, auto& file) {
+    std::string side_error;
+    if (!reader(root / name, file, side_error)) out.side_file_errors.push_back(std::string(name) + ": " + side_error);
+  };
+  side("annotations.json", read_annotations, out.annotations);
+  side("gt_overrides.json", read_overrides, out.overrides);
+  side("gesture_gt_exp.json", read_gesture_file, out.gesture_exp);
+  side("gesture_gt_norm.json", read_gesture_file, out.gesture_norm);
+  return true;
+}
+
+}  // namespace idm

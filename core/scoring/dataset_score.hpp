@@ -1,0 +1,39 @@
+#pragma once
+// Spec §7 [ours]: `idmscope score --dataset` — every clip under a profile, then micro totals
+// and mouse metrics pooled over the frames of all clips.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "io/dataset.hpp"
+#include "io/prediction_source.hpp"
+#include "scoring/evaluate.hpp"
+#include "scoring/profile.hpp"
+
+namespace idm {
+
+struct DatasetClipScore {
+  std::string key;
+  std::string tag;
+  std::string error;  // the clip could not be read: not in the totals
+  ClipEvaluation evaluation;
+  std::vector<std::string> warnings;  // evaluation warnings + "no predictions for this clip"
+};
+
+struct DatasetScore {
+  ScoringProfile profile;
+  std::string source_name;
+  std::vector<DatasetClipScore> clips;
+  CountsByType per_type{};
+  Counts overall;
+  MouseMetrics mouse;
+};
+
+DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile);
+
+nlohmann::ordered_json dataset_score_json(const DatasetScore& score);
+std::string dataset_score_csv(const DatasetScore& score);
+std::string dataset_score_text(const DatasetScore& score);
+
+}  // namespace idm
