@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds, and runs every test twice:
+# once in the normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Then a short run of every fuzz target (IDMSCOPE_FUZZ_SECONDS each, default 10; 0 skips).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh
+jobs=$(nproc)
+
+echo "== build (RelWithDebInfo)"
+bash scripts/build.sh "$root/build"
+echo "== tests"
+ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+
+echo "== build (ASan + UBSan)"
+bash scripts/build.sh "$root/build-asan" -DIDMSCOPE_SANITIZE=ON
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
+
+fuzz_seconds=${IDMSCOPE_FUZZ_SECONDS:-10}
+if [ -f scripts/fuzz.sh ] && [ "$fuzz_seconds" != 0 ]; then
+  echo "== fuzz smoke run (${fuzz_seconds}s per target)"
+  bash scripts/fuzz.sh "$fuzz_seconds"
+fi
+echo "== all tests passed"
