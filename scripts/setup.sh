@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake pkg-config ninja-build
+  build-essential cmake pkg-config ninja-build python3
   # core + CLI
   nlohmann-json3-dev doctest-dev libsimdjson-dev
   # video engine
