@@ -37,9 +37,16 @@ bool scan_results_file(const std::filesystem::path& path, ResultsFile& out, std:
   while (!scanner.consume('}')) {
     if (!first_field && !scanner.consume(',')) return syntax_error("$");
     first_field = false;
-    std::string_view key;
-    if (!scanner.string_body(key) || !scanner.consume(':')) return syntax_error("$");
-    std::string location = "$." + std::string(key);
+    std::string_view raw_key;
+    if (!scanner.string_body(raw_key) || !scanner.consume(':')) return syntax_error("$");
+    std::string key(raw_key);
+    if (key.find('\\') != std::string::npos) {  // decode escapes the way Python's json would
+      std::string quoted = "\"" + key + "\"";
+      simdjson::dom::element decoded;
+      if (!parse_json_dom(small_parser, simdjson::padded_string(quoted), decoded, error)) return syntax_error("$");
+      key = std::string(decoded.get_string().value_unsafe());
+    }
+    std::string location = "$." + key;
     if (key == "clips") {
       if (!scanner.consume('[')) {
         std::string_view other;
