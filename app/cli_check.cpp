@@ -27,6 +27,21 @@ const char* kSummaryHelp =
     "usage: idmscope summary DIR\n"
     "  One line per clip: tag, GT counts per type, labelled/total, video size and grid length.\n";
 
+// Reads the one positional DATASET argument and loads it; prints why and returns false if
+// it cannot be loaded (the caller exits 2).
+bool load_dataset_argument(Args& args, const char* command, std::string& root, Dataset& dataset) {
+  auto positional = args.positionals();
+  args.finish();
+  if (positional.size() != 1) throw UsageError{"expected one dataset folder (see --help)"};
+  root = root;
+  std::string error;
+  if (!load_dataset(root, DatasetLoadOptions{}, dataset, error)) {
+    std::fprintf(stderr, "idmscope %s: %s\n", command, error.c_str());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int run_check(int argc, char** argv) {
@@ -37,16 +52,10 @@ int run_check(int argc, char** argv) {
   }
   auto json_out = args.value("--json");
   bool problems_only = args.flag("--problems-only");
-  auto positional = args.positionals();
-  args.finish();
-  if (positional.size() != 1) throw UsageError{"expected one dataset folder (see --help)"};
-
+  std::string root;
   Dataset dataset;
+  if (!load_dataset_argument(args, "check", root, dataset)) return 2;
   std::string error;
-  if (!load_dataset(positional[0], DatasetLoadOptions{}, dataset, error)) {
-    std::fprintf(stderr, "idmscope check: %s\n", error.c_str());
-    return 2;
-  }
   std::vector<Finding> findings = check_dataset(dataset);
   if (dataset.clips.empty()) findings.insert(findings.begin(), {Severity::Problem, "", "no-clips", "no clip_*.json files found"});
   int problems = 0, notes = 0;
@@ -54,7 +63,7 @@ int run_check(int argc, char** argv) {
 
   if (json_out) {
     nlohmann::ordered_json report;
-    report["dataset"] = positional[0];
+    report["dataset"] = root;
     report["clips"] = dataset.clips.size();
     report["problems"] = problems;
     report["notes"] = notes;
@@ -90,16 +99,10 @@ int run_summary(int argc, char** argv) {
     std::fputs(kSummaryHelp, stdout);
     return 0;
   }
-  auto positional = args.positionals();
-  args.finish();
-  if (positional.size() != 1) throw UsageError{"expected one dataset folder (see --help)"};
+  std::string root;
   Dataset dataset;
-  std::string error;
-  if (!load_dataset(positional[0], DatasetLoadOptions{}, dataset, error)) {
-    std::fprintf(stderr, "idmscope summary: %s\n", error.c_str());
-    return 2;
-  }
-  std::printf("Dataset %s: %zu clips\n", positional[0].c_str(), dataset.clips.size());
+  if (!load_dataset_argument(args, "summary", root, dataset)) return 2;
+  std::printf("Dataset %s: %zu clips\n", root.c_str(), dataset.clips.size());
   std::printf("  annotations.json %s, gt_overrides.json %s\n", dataset.annotations.present ? "present" : "absent",
               dataset.overrides.present ? "present" : "absent");
   std::printf("%-62s %-16s %5s %5s %5s %9s %s\n", "clip", "tag", "keys", "click", "scrl", "labelled", "video");
