@@ -33,7 +33,7 @@ bool load_dataset_argument(Args& args, const char* command, std::string& root, D
   auto positional = args.positionals();
   args.finish();
   if (positional.size() != 1) throw UsageError{"expected one dataset folder (see --help)"};
-  root = root;
+  root = positional[0];
   std::string error;
   if (!load_dataset(root, DatasetLoadOptions{}, dataset, error)) {
     std::fprintf(stderr, "idmscope %s: %s\n", command, error.c_str());
