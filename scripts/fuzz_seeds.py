@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Writes seed inputs for the libFuzzer targets, cut from tests/vectors into small files.
+
+Usage: fuzz_seeds.py VECTORS_DIR OUT_DIR
+Creates OUT_DIR/<target>/NNNN.json for fuzz_clip_reader, fuzz_results_file,
+fuzz_response_parser and fuzz_side_files. Each seed is small (libFuzzer's default input
+length limit follows the largest seed), and a few hand-made bad inputs are added.
+"""
+import json
+import os
+import sys
+
+
+def write(out_dir, target, items):
+    folder = os.path.join(out_dir, target)
+    os.makedirs(folder, exist_ok=True)
+    for index, item in enumerate(items):
+        data = item if isinstance(item, bytes) else item.encode("utf-8")
+        with open(os.path.join(folder, "%04d.json" % index), "wb") as handle:
+            handle.write(data)
+    return len(items)
+
+
+def main():
+    vectors, out_dir = sys.argv[1], sys.argv[2]
+    load = lambda name: json.load(open(os.path.join(vectors, name), encoding="utf-8"))
+    gt_cases = load("gt_cases.json")
+    results = load("rescore_results.json")
+    protocol = load("protocol_cases.json")["cases"]
+
+    clips = []
+    for case in gt_cases:
+        clips.append(json.dumps({"start_s": case["start_s"], "end_s": case["start_s"] + 5, "tag": case["name"],
+                                 "actions": case["actions"]}))
+    for case in protocol[:10]:
+        clips.append(json.dumps({"start_s": case["start_s"], "tag": case["clip_name"], "actions": case["actions"]}))
+    clips += [b"", b"\xef\xbb\xbf{\"start_s\": 1, \"actions\": []}", b"{\"start_s\": 1, \"actions\": [[1e300, 5]]}",
+              b"{\"start_s\": \"1\", \"actions\": {}}"]
+
+    result_files = []
+    header = {key: value for key, value in results.items() if key != "clips"}
+    for clip in results["clips"][:12]:
+        result_files.append(json.dumps(dict(header, clips=[clip])))
+    result_files.append(json.dumps(dict(header, clips=results["clips"][12:14])))
+    result_files += [b"{\"fps\": 5, \"clips\": [1, {}, []]}", b"{\"fps\": \"5\", \"clips\": []}"]
+
+    answers = [case["text"] for case in load("parse_cases.json")]
+    answers.append(json.dumps(load("filter_cases.json")["predictions"]))
+    answers += [clip["raw_response"] for clip in results["clips"][:8] if isinstance(clip.get("raw_response"), str)]
+    answers += ["<think>[1]</think>```json\n[{\"frame\": \"F1_0\", \"type\": \"KeyPress\", \"details\": \"cmd+a\"}]\n```"]
+
+    side = []
+    for index, case in enumerate(protocol[:10]):
+        key = "clips_recording_x/clip_%03d_%s" % (index, case["clip_name"])
+        side.append(json.dumps({key: case["labels"]}))
+        side.append(json.dumps({key: case["overrides"]}))
+    side.append(json.dumps({"c/clip_000": [{"frame": 3, "type": "MouseMove", "details": "12,-4"},
+                                           {"frame": "F04", "type": "MouseScroll", "detail": "-2"}]}))
+    side.append("{\"c\": {\"edits\": {\"x\": 1}, \"deletions\": [\"1\", -1, 99], \"additions\": [{\"frame\": \"F08\"}]}}")
+
+    counts = [write(out_dir, "fuzz_clip_reader", clips), write(out_dir, "fuzz_results_file", result_files),
+              write(out_dir, "fuzz_response_parser", answers), write(out_dir, "fuzz_side_files", side)]
+    print("fuzz seeds: %d clip, %d results, %d answer, %d side-file inputs in %s" % (*counts, out_dir))
+
+
+if __name__ == "__main__":
+    main()
