@@ -46,7 +46,7 @@ int score_results(Args& args) {
     if (!clip.error.empty()) std::fprintf(stderr, "idmscope score: %s: %s (clip skipped)\n", path.c_str(), clip.error.c_str());
   }
   if (json_out) {
-    if (!write_file_atomically(*json_out, rescore_summary_json(report).dump(1) + "\n", error)) {
+    if (!write_file_atomically(*json_out, rescore_summary_text(report), error)) {
       std::fprintf(stderr, "idmscope score: %s\n", error.c_str());
       return 1;
     }

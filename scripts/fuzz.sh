@@ -6,15 +6,12 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 # Env:   IDMSCOPE_FUZZ_BUILD_DIR  build dir (default <repo>/build-fuzz)
-#        IDMSCOPE_FUZZ_STRICT=1   do not step around inputs that trigger known bugs
 #        IDMSCOPE_FUZZ_ARGS       extra libFuzzer flags (e.g. "-max_len=100000 -jobs=2")
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-30}
 shift || true
 build_dir=${IDMSCOPE_FUZZ_BUILD_DIR:-"$root/build-fuzz"}
-strict=OFF
-if [ "${IDMSCOPE_FUZZ_STRICT:-0}" = 1 ]; then strict=ON; fi
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz: clang++ not found (scripts/setup.sh installs clang and libclang-rt-14-dev)" >&2
@@ -24,9 +21,9 @@ generator=()
 if command -v ninja >/dev/null; then generator=(-G Ninja); fi
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DIDMSCOPE_FUZZ=ON -DIDMSCOPE_FUZZ_STRICT=$strict >/dev/null
+    -DIDMSCOPE_FUZZ=ON >/dev/null
 else
-  cmake "$build_dir" -DIDMSCOPE_FUZZ=ON -DIDMSCOPE_FUZZ_STRICT=$strict >/dev/null
+  cmake "$build_dir" -DIDMSCOPE_FUZZ=ON >/dev/null
 fi
 cmake --build "$build_dir" --target fuzz_targets -j "$(nproc)"
 

@@ -74,7 +74,8 @@ void stable_sort_by_frame_and_type(std::vector<Action>& actions) {
   });
 }
 
-std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double start_s, double fps) {
+std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double start_s, double fps,
+                                   std::vector<std::string>* warnings) {
   std::vector<const RawEvent*> sorted;
   sorted.reserve(events.size());
   for (const RawEvent& event : events) sorted.push_back(&event);
@@ -156,11 +157,26 @@ std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double s
   close_all(max_frame);
 
   std::vector<Action> out;
+  size_t key_items = 0;
   for (const Span& span : spans) {
     if (span.is_key) {
       int64_t last = std::max(span.end_frame, span.start_frame + 1) - 1;
+      if (last - span.start_frame + 1 > kMaxKeySpanFrames) {
+        if (warnings) {
+          warnings->push_back("key " + span.detail + " is held for " + std::to_string(last - span.start_frame + 1) +
+                              " frames from frame " + std::to_string(span.start_frame) + "; only the first " +
+                              std::to_string(kMaxKeySpanFrames) + " are expanded (corrupt timestamps?)");
+        }
+        last = span.start_frame + kMaxKeySpanFrames - 1;
+      }
       for (int64_t frame = span.start_frame; frame <= last; ++frame) {
+        if (key_items == kMaxExpandedKeyItems) {
+          if (warnings) warnings->push_back("more than " + std::to_string(kMaxExpandedKeyItems) + " KeyPress items; the rest are dropped");
+          ++key_items;
+        }
+        if (key_items > kMaxExpandedKeyItems) break;
         out.push_back({static_cast<int>(frame), ActionType::KeyPress, span.detail});
+        ++key_items;
       }
     } else {
       out.push_back({static_cast<int>(span.start_frame), ActionType::MouseClick, span.detail});
@@ -200,8 +216,8 @@ std::vector<Action> coalesce_actions(const std::vector<Action>& filtered, int ga
   return out;
 }
 
-std::vector<Action> canonical_gt(const ClipLog& clip) {
-  return coalesce_actions(filter_actions(clip.events, clip.start_s, kEvalFps));
+std::vector<Action> canonical_gt(const ClipLog& clip, std::vector<std::string>* warnings) {
+  return coalesce_actions(filter_actions(clip.events, clip.start_s, kEvalFps, warnings));
 }
 
 }  // namespace idm

@@ -96,11 +96,10 @@ void decode_actions(element actions, const std::string& location, const DecodeOp
   out.events.reserve(out.events.size() + entries.size());
   size_t index = 0;
   for (element entry : entries) {
-    std::string where;
+    size_t position = index++;
     auto skip = [&](const std::string& why) {
-      out.warnings.push_back(location + "[" + std::to_string(index) + "]: " + why + "; event skipped");
+      out.warnings.push_back(location + "[" + std::to_string(position) + "]: " + why + "; event skipped");
     };
-    ++index;
     if (!entry.is_array() || entry.get_array().value_unsafe().size() < 2) {
       skip("expected [ts_us, [Type, payload]], found " + std::string(json_type_phrase(entry)));
       continue;
@@ -125,12 +124,28 @@ void decode_actions(element actions, const std::string& location, const DecodeOp
     RawEvent event;
     event.ts_us = ts_us;
     element type = type_and_payload.at(0).value_unsafe();
-    event.type_name = type.is_string() ? std::string(type.get_string().value_unsafe()) : python_str(type);
-    event.kind = type.is_string() ? kind_of(event.type_name) : EventKind::Other;
+    if (type.is_string()) {
+      std::string_view type_text = type.get_string().value_unsafe();
+      event.kind = kind_of(type_text);
+      if (!options.scoring_only || event.kind == EventKind::Other) event.type_name = std::string(type_text);
+    } else {
+      event.type_name = python_str(type);
+    }
+    if (options.scoring_only && event.kind == EventKind::MouseMove) {
+      out.events.push_back(std::move(event));  // only its timestamp matters (max_frame)
+      continue;
+    }
     if (type_and_payload.size() >= 2) {
       element payload = type_and_payload.at(1).value_unsafe();
       decode_payload(payload, event);
       if (options.keep_payload_json) event.payload_json = compact_json(payload);
+      if (event.kind != EventKind::Other && !payload.is_array()) {
+        out.warnings.push_back(location + "[" + std::to_string(position) + "]: " + event_kind_name(event.kind) + " payload is " +
+                               json_type_phrase(payload) + ", expected an array; the event does not count");
+      }
+    } else if (event.kind != EventKind::Other) {
+      out.warnings.push_back(location + "[" + std::to_string(position) + "]: " + event_kind_name(event.kind) +
+                             " has no payload; the event does not count");
     }
     out.events.push_back(std::move(event));
   }

@@ -12,6 +12,9 @@ namespace idm {
 
 struct DecodeOptions {
   bool keep_payload_json = true;  // the viewer shows payloads; the bulk scorer skips them
+  // The bulk event scorer needs neither MouseMove vectors nor type names of known events:
+  // skipping them saves most of the decoding work on a results file.
+  bool scoring_only = false;
 };
 
 // Decodes `actions` (an array of [ts_us, [Type, payload]]). Entries that cannot be read are

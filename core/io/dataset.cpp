@@ -70,7 +70,7 @@ bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& o
     std::string clip_error;
     clip.loaded = read_clip_file(clip.json_path, clip.log, clip_error);
     if (!clip.loaded) clip.error = clip_error;
-    else clip.canonical_gt = canonical_gt(clip.log);
+    else clip.canonical_gt = canonical_gt(clip.log, &clip.log.warnings);
     if (clip.has_video && options.probe_videos) {
       VideoProbe probe;
       if (probe_video(clip.video_path, kEvalFps, probe, clip.video_error)) clip.video = probe;

@@ -84,10 +84,18 @@ bool read_side_document(const std::filesystem::path& path, Json& root, bool& pre
 }  // namespace
 
 bool parse_side_json(std::string_view text, Json& out, std::string& error) {
+  {
+    // simdjson first: it refuses nesting deeper than 1024 levels, which nlohmann's recursive
+    // dump() and destructor would otherwise follow until the stack overflows.
+    simdjson::padded_string padded(text);
+    simdjson::dom::parser parser;
+    simdjson::dom::element ignored;
+    if (!parse_json_dom(parser, padded, ignored, error)) return false;
+  }
   try {
     out = Json::parse(text.begin(), text.end());
     return true;
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {
     error = "not valid JSON: " + describe_json_syntax_error(text);
     return false;
   }

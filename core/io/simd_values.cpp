@@ -1,5 +1,8 @@
 #include "io/simd_values.hpp"
 
+#include <unordered_map>
+#include <vector>
+
 #include "util/python_compat.hpp"
 
 namespace idm {
@@ -44,24 +47,21 @@ void append_repr(element value, std::string& out, bool top_level) {
     }
     case element_type::OBJECT: {
       // A Python dict keeps one entry per key: the first position, the last value.
-      out += '{';
       simdjson::dom::object object = value.get_object().value_unsafe();
-      bool first = true;
-      size_t index = 0;
+      std::vector<std::string_view> order;
+      std::unordered_map<std::string_view, element> last;
       for (auto field : object) {
-        bool seen_before = false;
-        size_t inner = 0;
-        for (auto earlier : object) {
-          if (inner++ >= index) break;
-          if (earlier.key == field.key) seen_before = true;
-        }
-        ++index;
-        if (seen_before) continue;
+        auto [it, inserted] = last.insert_or_assign(field.key, field.value);
+        if (inserted) order.push_back(field.key);
+      }
+      out += '{';
+      bool first = true;
+      for (std::string_view key : order) {
         if (!first) out += ", ";
         first = false;
-        out += py::string_repr(field.key);
+        out += py::string_repr(key);
         out += ": ";
-        append_repr(*last_field(object, field.key), out, false);
+        append_repr(last.at(key), out, false);
       }
       out += '}';
       break;

@@ -38,11 +38,13 @@ ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProf
   const ClipLog& log = *input.log;
 
   // GT: canonical list, overrides, labels.
-  std::vector<Action> canonical = filter_actions(log.events, log.start_s, profile.fps);
+  std::vector<std::string> expansion_warnings;
+  std::vector<Action> canonical = filter_actions(log.events, log.start_s, profile.fps, &expansion_warnings);
   if (profile.coalesce) canonical = coalesce_actions(canonical);
   OverriddenGt overridden = apply_overrides(canonical, profile.apply_overrides ? input.overrides : nullptr);
   ResolvedLabels labels = resolve_labels(input.labels, overridden.canonical_count + overridden.addition_count);
-  out.warnings = overridden.warnings;
+  out.warnings = std::move(expansion_warnings);
+  out.warnings.insert(out.warnings.end(), overridden.warnings.begin(), overridden.warnings.end());
   out.warnings.insert(out.warnings.end(), labels.warnings.begin(), labels.warnings.end());
   out.index_warnings = overridden.index_warnings + labels.index_warnings;
 

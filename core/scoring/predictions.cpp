@@ -29,8 +29,18 @@ std::string remove_think_blocks(std::string_view text) {
   return out;
 }
 
+// Removes every occurrence in one pass (str.replace(needle, "")).
 void erase_all(std::string& text, std::string_view needle) {
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at)) text.erase(at, needle.size());
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, pos)) {
+    out.append(text, pos, at - pos);
+    pos = at + needle.size();
+  }
+  if (pos == 0) return;
+  out.append(text, pos, std::string::npos);
+  text = std::move(out);
 }
 
 bool is_json_array(simdjson::dom::parser& parser, std::string_view text) {
@@ -94,9 +104,10 @@ bool parse_frame_label(std::string_view label, int& frame) {
   std::string upper = py::ascii_upper(py::strip(label));
   if (upper.empty() || upper[0] != 'F') return false;
   int64_t value = 0;
-  if (!py::parse_int(std::string_view(upper).substr(1), value)) return false;
-  if (value < 0 || value > std::numeric_limits<int>::max()) return false;
-  frame = static_cast<int>(value);
+  if (!py::parse_int(std::string_view(upper).substr(1), value, /*saturate=*/true)) return false;
+  if (value < 0) return false;
+  // The reference keeps any frame >= 0; past INT_MAX it can never match GT, so clamp.
+  frame = static_cast<int>(std::min<int64_t>(value, std::numeric_limits<int>::max()));
   return true;
 }
 

@@ -1,5 +1,6 @@
 #include "scoring/rescore.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "gt/pipeline.hpp"
@@ -14,14 +15,6 @@ namespace {
 constexpr ActionType kReferenceTypes[] = {ActionType::KeyPress, ActionType::MouseClick, ActionType::MouseScroll};
 
 double round4(double value) { return py::round_to_digits(value, 4); }
-
-nlohmann::ordered_json counts_json(const Counts& counts) {
-  Prf prf = precision_recall_f1(counts);
-  return {{"precision", round4(prf.precision)}, {"recall", round4(prf.recall)}, {"f1", round4(prf.f1)},
-          {"tp", counts.tp},
-          {"fp", counts.fp},
-          {"fn", counts.fn}};
-}
 
 }  // namespace
 
@@ -55,8 +48,33 @@ RescoreClip rescore_clip(const ClipLog& log, const std::vector<RawPrediction>& p
 
 bool rescore_results_file(const std::filesystem::path& path, int tolerance, bool coalesce, unsigned threads,
                           RescoreReport& report, std::string& error) {
+  report.tolerance = tolerance;
+  report.coalesce = coalesce;
+  threads = std::max(1u, threads);
+  std::vector<simdjson::dom::parser> parsers(threads);
+  std::vector<std::vector<std::pair<size_t, RescoreClip>>> scored_by_worker(threads);
+  DecodeOptions options;
+  options.keep_payload_json = false;
+  options.scoring_only = true;
   ResultsFile file;
-  if (!scan_results_file(path, file, error)) return false;
+  auto score_one = [&](size_t position, std::string_view span, double fps, unsigned worker) {
+    ResultsClip clip;
+    std::string clip_error;
+    RescoreClip scored;
+    if (!decode_results_clip(parsers[worker], span, position, options, clip, clip_error, file.text.view())) {
+      scored.error = clip_error;
+    } else {
+      scored = rescore_clip(clip.log, clip.predictions, fps, tolerance, coalesce);
+      scored.clip_name = std::move(clip.clip_name);
+    }
+    scored.clip_index = clip.clip_index;
+    return scored;
+  };
+  // Scoring starts while the file is still being scanned.
+  bool ok = stream_results_file(path, threads, file, error, [&](size_t position, std::string_view span, double fps, unsigned worker) {
+    scored_by_worker[worker].emplace_back(position, score_one(position, span, fps, worker));
+  });
+  if (!ok) return false;
   if (!file.fps) {
     error = "$: missing \"fps\" (the frame rate the GT must be computed at)";
     return false;
@@ -65,28 +83,19 @@ bool rescore_results_file(const std::filesystem::path& path, int tolerance, bool
     error = "$.fps is " + py::float_repr(*file.fps) + ", expected a frame rate between 0 and 1000";
     return false;
   }
-  report.tolerance = tolerance;
-  report.coalesce = coalesce;
   report.fps = *file.fps;
-  report.bytes = static_cast<int64_t>(file.text.bytes.size());
+  report.bytes = static_cast<int64_t>(file.text.size());
   report.clips.assign(file.clip_spans.size(), RescoreClip{});
-
-  std::vector<simdjson::dom::parser> parsers(std::max(1u, threads));
-  DecodeOptions options;
-  options.keep_payload_json = false;
-  for_each_clip_parallel(file.clip_spans.size(), threads, [&](size_t position, unsigned thread_index) {
-    ResultsClip clip;
-    std::string clip_error;
-    RescoreClip& scored = report.clips[position];
-    if (!decode_results_clip(parsers[thread_index], file.clip_spans[position], position, options, clip, clip_error)) {
-      scored.error = clip_error;
-      scored.clip_index = clip.clip_index;
-      return;
+  if (file.duplicate_keys) {
+    // Python keeps the last "fps" and "clips": score those again, in parallel.
+    for_each_clip_parallel(file.clip_spans.size(), threads, [&](size_t position, unsigned worker) {
+      report.clips[position] = score_one(position, file.clip_spans[position], *file.fps, worker);
+    });
+  } else {
+    for (auto& scored : scored_by_worker) {
+      for (auto& [position, clip] : scored) report.clips[position] = std::move(clip);
     }
-    scored = rescore_clip(clip.log, clip.predictions, *file.fps, tolerance, coalesce);
-    scored.clip_index = clip.clip_index;
-    scored.clip_name = std::move(clip.clip_name);
-  });
+  }
 
   for (const RescoreClip& clip : report.clips) {
     if (!clip.error.empty()) {
@@ -102,33 +111,72 @@ bool rescore_results_file(const std::filesystem::path& path, int tolerance, bool
   return true;
 }
 
-nlohmann::ordered_json rescore_summary_json(const RescoreReport& report) {
-  nlohmann::ordered_json summary;
-  summary["tolerance"] = report.tolerance;
-  summary["coalesce"] = report.coalesce;
-  summary["overall"] = counts_json(report.overall);
-  nlohmann::ordered_json per_type = nlohmann::ordered_json::object();
-  for (ActionType type : kReferenceTypes) {
-    if (report.type_present[static_cast<size_t>(type)]) {
-      per_type[action_type_name(type)] = counts_json(report.per_type[static_cast<size_t>(type)]);
+namespace {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
+      out += escaped;
+    } else {
+      out += c;
     }
   }
-  summary["per_type"] = per_type;
-  nlohmann::ordered_json clips = nlohmann::ordered_json::array();
+  out += '"';
+}
+
+void append_counts(std::string& out, const Counts& counts) {
+  Prf prf = precision_recall_f1(counts);
+  out += "{\"precision\": " + py::float_repr(round4(prf.precision)) + ", \"recall\": " + py::float_repr(round4(prf.recall)) +
+         ", \"f1\": " + py::float_repr(round4(prf.f1)) + ", \"tp\": " + std::to_string(counts.tp) +
+         ", \"fp\": " + std::to_string(counts.fp) + ", \"fn\": " + std::to_string(counts.fn) + "}";
+}
+
+}  // namespace
+
+std::string rescore_summary_text(const RescoreReport& report) {
+  std::string out;
+  out.reserve(200 + report.clips.size() * 200);
+  out += "{\n \"tolerance\": " + std::to_string(report.tolerance) + ",\n \"coalesce\": " + (report.coalesce ? "true" : "false") +
+         ",\n \"overall\": ";
+  append_counts(out, report.overall);
+  out += ",\n \"per_type\": {";
+  bool first = true;
+  for (ActionType type : kReferenceTypes) {
+    if (!report.type_present[static_cast<size_t>(type)]) continue;
+    out += first ? "\n  \"" : ",\n  \"";
+    first = false;
+    out += action_type_name(type);
+    out += "\": ";
+    append_counts(out, report.per_type[static_cast<size_t>(type)]);
+  }
+  out += "},\n \"clips\": [";
+  first = true;
   for (const RescoreClip& clip : report.clips) {
     if (!clip.error.empty()) continue;
-    clips.push_back({{"clip_index", clip.clip_index},
-                     {"clip_name", clip.clip_name},
-                     {"tag", clip.tag},
-                     {"gt_count", clip.gt_count},
-                     {"pred_count", clip.pred_count},
-                     {"tp", clip.counts.tp},
-                     {"fp", clip.counts.fp},
-                     {"fn", clip.counts.fn},
-                     {"f1", round4(precision_recall_f1(clip.counts).f1)}});
+    out += first ? "\n  {\"clip_index\": " : ",\n  {\"clip_index\": ";
+    first = false;
+    out += std::to_string(clip.clip_index);
+    out += ", \"clip_name\": ";
+    append_json_string(out, clip.clip_name);
+    out += ", \"tag\": ";
+    append_json_string(out, clip.tag);
+    out += ", \"gt_count\": " + std::to_string(clip.gt_count) + ", \"pred_count\": " + std::to_string(clip.pred_count) +
+           ", \"tp\": " + std::to_string(clip.counts.tp) + ", \"fp\": " + std::to_string(clip.counts.fp) +
+           ", \"fn\": " + std::to_string(clip.counts.fn) + ", \"f1\": " + py::float_repr(round4(precision_recall_f1(clip.counts).f1)) + "}";
   }
-  summary["clips"] = clips;
-  return summary;
+  out += "\n ]\n}\n";
+  return out;
+}
+
+nlohmann::ordered_json rescore_summary_json(const RescoreReport& report) {
+  return nlohmann::ordered_json::parse(rescore_summary_text(report));
 }
 
 std::string rescore_text_report(const RescoreReport& report) {

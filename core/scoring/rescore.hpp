@@ -48,7 +48,9 @@ RescoreClip rescore_clip(const ClipLog& log, const std::vector<RawPrediction>& p
 bool rescore_results_file(const std::filesystem::path& path, int tolerance, bool coalesce, unsigned threads,
                           RescoreReport& report, std::string& error);
 
-// The summary JSON the reference writes.
+// The summary JSON the reference writes, as text (written directly: a results file can hold
+// 50,000 clips) and as a document parsed from that text.
+std::string rescore_summary_text(const RescoreReport& report);
 nlohmann::ordered_json rescore_summary_json(const RescoreReport& report);
 
 // The human-readable report (overall, per type, per clip).

@@ -105,7 +105,7 @@ size_t code_point_count(std::string_view text) {
   return count;
 }
 
-bool parse_int(std::string_view text, int64_t& out) {
+bool parse_int(std::string_view text, int64_t& out, bool saturate) {
   std::string_view body = strip(text);
   bool negative = false;
   if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
@@ -118,14 +118,24 @@ bool parse_int(std::string_view text, int64_t& out) {
   for (char c : digits) if (!is_digit(c)) return false;
   uint64_t magnitude = 0;
   auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
+  if (error == std::errc::result_out_of_range && saturate) {
+    out = negative ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+    return true;
+  }
   if (error != std::errc() || end != digits.data() + digits.size()) return false;
   if (negative) {
-    if (magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) return false;
+    if (magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) {
+      if (!saturate) return false;
+      magnitude = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1;
+    }
     out = magnitude == static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1
               ? std::numeric_limits<int64_t>::min()
               : -static_cast<int64_t>(magnitude);
   } else {
-    if (magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+    if (magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      if (!saturate) return false;
+      magnitude = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    }
     out = static_cast<int64_t>(magnitude);
   }
   return true;

@@ -18,8 +18,9 @@ std::string ascii_lower(std::string_view text);
 size_t code_point_count(std::string_view text);
 
 // int(text) for base 10: surrounding white space, optional sign, ASCII digits with single '_'
-// between digits. Returns false if Python would raise or the value does not fit in int64.
-bool parse_int(std::string_view text, int64_t& out);
+// between digits. Returns false if Python would raise. A value beyond int64 (Python's ints
+// are unbounded) saturates when `saturate` is set, and fails otherwise.
+bool parse_int(std::string_view text, int64_t& out, bool saturate = false);
 
 // float(text): white space, sign, digits with '_' between digits, '.', exponent, inf/nan.
 bool parse_float(std::string_view text, double& out);

@@ -48,7 +48,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (!keep_payload) continue;
     for (double fps : {5.0, 30.0}) {
-      if (fuzz::gt_could_explode(log, fps)) continue;
       std::vector<Action> filtered = filter_actions(log.events, log.start_s, fps);
       for (const Action& action : filtered) fuzz::require(action.frame >= 0, "negative GT frame");
       std::vector<Action> coalesced = coalesce_actions(filtered);

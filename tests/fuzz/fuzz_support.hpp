@@ -2,10 +2,8 @@
 // Shared helpers for the libFuzzer targets in tests/fuzz (built with IDMSCOPE_FUZZ=ON, run by
 // scripts/fuzz.sh).
 //
-// Known bugs: where core/ has a bug that is already pinned down by a should_fail test in
-// tests/test_bad_input.cpp or tests/test_bad_side_files.cpp, the targets step around the input
-// that triggers it, so a run keeps looking for new problems instead of stopping on the known
-// one. Build with -DIDMSCOPE_FUZZ_STRICT=ON to turn every such guard off.
+// A known bug that is not fixed yet may be stepped around here (with a should_fail test
+// pinning it down in tests/), so a run keeps finding new problems; none is open right now.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -15,16 +13,9 @@
 #include <string>
 #include <string_view>
 
-#include "gt/frame_rule.hpp"
 #include "model/raw_event.hpp"
 
 namespace idm::fuzz {
-
-#ifdef IDMSCOPE_FUZZ_STRICT
-inline constexpr bool kStepAroundKnownBugs = false;
-#else
-inline constexpr bool kStepAroundKnownBugs = true;
-#endif
 
 // Stops the run with a message; libFuzzer saves the input as a crash artifact.
 [[noreturn]] inline void fail(const char* what, std::string_view detail = {}) {
@@ -60,23 +51,5 @@ class MemoryFile {
   int fd_ = -1;
   std::string path_;
 };
-
-// KNOWN BUG (test "a key held across an absurd time span does not exhaust memory"):
-// filter_actions expands a key span to one Action per frame, for spans up to 1e9 frames.
-// True when the clip's events cover so many frames at `fps` that the GT could explode.
-inline bool gt_could_explode(const ClipLog& log, double fps) {
-  if (!kStepAroundKnownBugs) return false;
-  bool any = false;
-  int64_t low = 0, high = 0;
-  for (const RawEvent& event : log.events) {
-    auto frame = frame_of_timestamp(event.ts_us, log.start_s, fps);
-    if (!frame) continue;
-    if (!any) low = high = *frame;
-    any = true;
-    low = std::min(low, *frame);
-    high = std::max(high, *frame);
-  }
-  return any && high - std::max<int64_t>(low, 0) > 20000;
-}
 
 }  // namespace idm::fuzz
