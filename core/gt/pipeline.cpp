@@ -68,26 +68,58 @@ bool is_scored_button(const std::string& name) {
 }  // namespace
 
 void stable_sort_by_frame_and_type(std::vector<Action>& actions) {
-  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
+  auto before = [](const Action& a, const Action& b) {
     if (a.frame != b.frame) return a.frame < b.frame;
     return action_type_sort_rank(a.type) < action_type_sort_rank(b.type);
+  };
+  if (std::is_sorted(actions.begin(), actions.end(), before)) return;
+  // Sort small keys, then move each Action once (Actions carry strings).
+  struct Key {
+    int frame;
+    int rank;
+    uint32_t index;
+  };
+  std::vector<Key> keys(actions.size());
+  for (size_t i = 0; i < actions.size(); ++i) keys[i] = {actions[i].frame, action_type_sort_rank(actions[i].type), static_cast<uint32_t>(i)};
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.frame != b.frame) return a.frame < b.frame;
+    if (a.rank != b.rank) return a.rank < b.rank;
+    return a.index < b.index;  // the index keeps it stable
   });
+  std::vector<Action> sorted;
+  sorted.reserve(actions.size());
+  for (const Key& key : keys) sorted.push_back(std::move(actions[key.index]));
+  actions = std::move(sorted);
 }
 
 std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double start_s, double fps,
-                                   std::vector<std::string>* warnings) {
-  std::vector<const RawEvent*> sorted;
-  sorted.reserve(events.size());
-  for (const RawEvent& event : events) sorted.push_back(&event);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const RawEvent* a, const RawEvent* b) { return a->ts_us < b->ts_us; });
+                                   std::vector<std::string>* warnings, double dropped_latest_ts_us) {
+  // MouseMove and other ignored types only matter for max_frame, which does not depend on
+  // order: take it in one pass and sort only the events the filter acts on (stably, by time).
+  int64_t max_frame = 0;
+  if (auto frame = frame_of_timestamp(dropped_latest_ts_us, start_s, fps); frame && *frame > 0) max_frame = *frame;
+  struct Acting {
+    double ts_us;
+    uint32_t index;
+    int64_t frame;
+  };
+  std::vector<Acting> acting;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const RawEvent& event = events[i];
+    auto frame = frame_of_timestamp(event.ts_us, start_s, fps);
+    if (!frame || *frame < 0) continue;
+    max_frame = std::max(max_frame, *frame);
+    if (event.kind == EventKind::MouseMove || event.kind == EventKind::Other) continue;
+    acting.push_back({event.ts_us, static_cast<uint32_t>(i), *frame});
+  }
+  auto by_time = [](const Acting& a, const Acting& b) { return a.ts_us < b.ts_us || (a.ts_us == b.ts_us && a.index < b.index); };
+  if (!std::is_sorted(acting.begin(), acting.end(), by_time)) std::sort(acting.begin(), acting.end(), by_time);
 
   ModifierSet modifiers;
   OrderedHeld<HeldKey> held_keys;
   OrderedHeld<int64_t> held_buttons;
   std::vector<Span> spans;
   std::vector<Action> scrolls;
-  int64_t max_frame = 0;
 
   auto close_all = [&](int64_t frame) {
     for (auto& [name, key] : held_keys.entries) spans.push_back({true, key.press_frame, frame, key.detail});
@@ -96,12 +128,9 @@ std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double s
     held_buttons.entries.clear();
   };
 
-  for (const RawEvent* event : sorted) {
-    auto maybe_frame = frame_of_timestamp(event->ts_us, start_s, fps);
-    if (!maybe_frame || *maybe_frame < 0) continue;
-    int64_t frame = *maybe_frame;
-    max_frame = std::max(max_frame, frame);
-
+  for (const Acting& item : acting) {
+    const RawEvent* event = &events[item.index];
+    int64_t frame = item.frame;
     switch (event->kind) {
       case EventKind::KeyPress: {
         if (!event->payload_valid) break;
@@ -217,7 +246,7 @@ std::vector<Action> coalesce_actions(const std::vector<Action>& filtered, int ga
 }
 
 std::vector<Action> canonical_gt(const ClipLog& clip, std::vector<std::string>* warnings) {
-  return coalesce_actions(filter_actions(clip.events, clip.start_s, kEvalFps, warnings));
+  return coalesce_actions(filter_actions(clip.events, clip.start_s, kEvalFps, warnings, clip.dropped_latest_ts_us));
 }
 
 }  // namespace idm

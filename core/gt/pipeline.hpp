@@ -20,7 +20,7 @@ constexpr size_t kMaxExpandedKeyItems = 200000;
 // The reference filter: key spans expanded per frame, clicks at press, scrolls per event.
 // `warnings` (optional) receives the expansion-cap warnings above.
 std::vector<Action> filter_actions(const std::vector<RawEvent>& events, double start_s, double fps,
-                                   std::vector<std::string>* warnings = nullptr);
+                                   std::vector<std::string>* warnings = nullptr, double dropped_latest_ts_us = -1e300);
 
 // Merges scroll and click runs (gap 1, same detail); KeyPress items untouched.
 std::vector<Action> coalesce_actions(const std::vector<Action>& filtered, int gap = 1);

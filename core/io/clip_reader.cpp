@@ -1,5 +1,6 @@
 #include "io/clip_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "io/json_file.hpp"
@@ -131,8 +132,9 @@ void decode_actions(element actions, const std::string& location, const DecodeOp
     } else {
       event.type_name = python_str(type);
     }
-    if (options.scoring_only && event.kind == EventKind::MouseMove) {
-      out.events.push_back(std::move(event));  // only its timestamp matters (max_frame)
+    if (options.scoring_only && (event.kind == EventKind::MouseMove || event.kind == EventKind::Other)) {
+      out.dropped_latest_ts_us = std::max(out.dropped_latest_ts_us, ts_us);  // only max_frame needs it
+      ++out.dropped_events;
       continue;
     }
     if (type_and_payload.size() >= 2) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@ JsonText& JsonText::operator=(JsonText&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     mapped_bytes_ = std::exchange(other.mapped_bytes_, 0);
+    leased_fd_ = std::exchange(other.leased_fd_, -1);
     bom_bytes = std::exchange(other.bom_bytes, 0);
   }
   return *this;
@@ -42,6 +44,44 @@ JsonText::~JsonText() {
   if (mapped_bytes_) ::munmap(data_, mapped_bytes_);
   else delete[] data_;
   data_ = nullptr;
+  if (leased_fd_ >= 0) {
+    ::fcntl(leased_fd_, F_SETLEASE, F_UNLCK);
+    ::close(leased_fd_);
+    leased_fd_ = -1;
+  }
+}
+
+bool JsonText::map_with_lease(int fd, size_t size) {
+  // A lease break is signalled with SIGIO, whose default action ends the process. idmscope
+  // does not use SIGIO; ignore it unless someone installed a handler.
+  struct sigaction current {};
+  if (::sigaction(SIGIO, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) {
+    if (current.sa_handler != SIG_IGN) return false;
+  } else {
+    ::signal(SIGIO, SIG_IGN);
+  }
+  if (::fcntl(fd, F_SETLEASE, F_RDLCK) != 0) return false;
+  this->~JsonText();
+  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  size_t total = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+  // Reserve room for the padding first (anonymous zero pages), then put the file over it.
+  void* base = ::mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    ::fcntl(fd, F_SETLEASE, F_UNLCK);
+    return false;
+  }
+  void* file = ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+  if (file == MAP_FAILED) {
+    ::munmap(base, total);
+    ::fcntl(fd, F_SETLEASE, F_UNLCK);
+    return false;
+  }
+  data_ = static_cast<char*>(base);
+  size_ = size;
+  mapped_bytes_ = total;
+  leased_fd_ = fd;
+  bom_bytes = 0;
+  return true;
 }
 
 bool JsonText::allocate(size_t size) {
@@ -112,6 +152,10 @@ bool read_json_text(const std::filesystem::path& path, uint64_t max_bytes, JsonT
   if (size == 0) return close_and_fail("file is empty, expected JSON");
   if (size > max_bytes) {
     return close_and_fail("file is " + human_bytes(size) + ", over the " + human_bytes(max_bytes) + " limit for this kind of file");
+  }
+  if (size >= (16u << 20) && out.map_with_lease(fd, size)) {
+    out.bom_bytes = size >= 3 && std::string_view(out.data(), 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    return true;  // out now owns fd
   }
   if (!out.allocate(size)) return close_and_fail("cannot allocate " + human_bytes(size) + " to read it");
   bool ok = true;

@@ -25,6 +25,11 @@ class JsonSpanScanner {
 
  private:
   bool skip_string();  // at '"': moves past the closing quote
+  // Inside an array/object at `depth`: advances 64 bytes at a time (SSE2), tracking string
+  // state and nesting. Returns true with pos_ just past the closing bracket when the value
+  // ends; false when it stops before a block holding a backslash or the last partial block
+  // (the scalar loop takes over, in_string telling whether it stopped inside a string).
+  bool skip_blocks(size_t& depth, bool& in_string);
   std::string_view text_;
   size_t pos_ = 0;
 };

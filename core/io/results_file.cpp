@@ -216,18 +216,11 @@ bool stream_results_file(const std::filesystem::path& path, unsigned threads, Re
   return scanned;
 }
 
-bool decode_results_clip(simdjson::dom::parser& parser, std::string_view span, size_t position,
-                         const DecodeOptions& options, ResultsClip& out, std::string& error, std::string_view file_text) {
-  std::string location = "$.clips[" + std::to_string(position) + "]";
-  simdjson::dom::element clip;
-  // The span lies inside the padded file buffer, so no copy is needed.
-  if (!parse_json_dom(parser, span, clip, error)) {
-    if (!file_text.empty() && error.starts_with("not valid JSON: ")) {
-      error = "not valid JSON: " + describe_json_syntax_error_in(file_text, span);
-    }
-    error = location + ": " + error;
-    return false;
-  }
+namespace {
+
+// The clip object's fields, once parsed.
+bool decode_parsed_results_clip(simdjson::dom::element clip, const std::string& location, const DecodeOptions& options,
+                                ResultsClip& out, std::string& error) {
   if (!decode_clip_object(clip, location, "ground_truth", options, out.log, error)) return false;
   simdjson::dom::object object = clip.get_object().value_unsafe();
   if (auto index = last_field(object, "clip_index"); index && index->is_int64()) out.clip_index = index->get_int64().value_unsafe();
@@ -240,6 +233,23 @@ bool decode_results_clip(simdjson::dom::parser& parser, std::string_view span, s
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool decode_results_clip(simdjson::dom::parser& parser, std::string_view span, size_t position,
+                         const DecodeOptions& options, ResultsClip& out, std::string& error, std::string_view file_text) {
+  std::string location = "$.clips[" + std::to_string(position) + "]";
+  simdjson::dom::element clip;
+  // The span lies inside the padded file buffer, so no copy is needed.
+  if (!parse_json_dom(parser, span, clip, error)) {
+    if (!file_text.empty() && error.starts_with("not valid JSON: ")) {
+      error = "not valid JSON: " + describe_json_syntax_error_in(file_text, span);
+    }
+    error = location + ": " + error;
+    return false;
+  }
+  return decode_parsed_results_clip(clip, location, options, out, error);
 }
 
 void for_each_clip_parallel(size_t clip_count, unsigned threads, const std::function<void(size_t, unsigned)>& fn) {

@@ -43,6 +43,10 @@ struct ClipLog {
   bool has_end = false;
   std::string tag;
   std::vector<RawEvent> events;   // file order (not necessarily sorted)
+  // The scoring-only decoder does not keep MouseMove and unknown-type events: the GT filter
+  // only needs the latest of their timestamps (for max_frame; the frame rule is monotonic).
+  double dropped_latest_ts_us = -1e300;
+  size_t dropped_events = 0;
   std::vector<std::string> warnings;  // recoverable problems found while reading
 };
 

@@ -1,6 +1,8 @@
 #include "scoring/match.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <string>
 
 namespace idm {
 
@@ -9,21 +11,38 @@ MatchResult match_actions(const std::vector<Action>& gt, const std::vector<Actio
   MatchResult result;
   result.prediction_of_gt.assign(gt.size(), -1);
   result.gt_of_prediction.assign(predictions.size(), -1);
+  auto detail_matters = [&](ActionType type) { return !(rules.move_matches_by_frame_only && type == ActionType::MouseMove); };
+  // Candidates grouped by (type, detail), each group in prediction-list order, so a GT item
+  // only looks at predictions it could match and ties still go to the earlier prediction.
+  auto key_less = [&](ActionType type_a, const std::string& detail_a, ActionType type_b, const std::string& detail_b) {
+    if (type_a != type_b) return type_a < type_b;
+    return detail_matters(type_a) && detail_a < detail_b;
+  };
+  std::vector<uint32_t> order(predictions.size());
+  for (size_t p = 0; p < order.size(); ++p) order[p] = static_cast<uint32_t>(p);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const Action& x = predictions[a];
+    const Action& y = predictions[b];
+    if (key_less(x.type, x.detail, y.type, y.detail)) return true;
+    if (key_less(y.type, y.detail, x.type, x.detail)) return false;
+    return a < b;
+  });
   for (size_t g = 0; g < gt.size(); ++g) {
     const Action& truth = gt[g];
+    auto first = std::partition_point(order.begin(), order.end(), [&](uint32_t p) {
+      return key_less(predictions[p].type, predictions[p].detail, truth.type, truth.detail);
+    });
     int tolerance = rules.tolerance_frames[static_cast<size_t>(truth.type)];
-    bool compare_detail = !(rules.move_matches_by_frame_only && truth.type == ActionType::MouseMove);
     int best = -1;
     int64_t best_distance = 0;
-    for (size_t p = 0; p < predictions.size(); ++p) {
-      if (result.gt_of_prediction[p] != -1) continue;
-      const Action& guess = predictions[p];
-      if (guess.type != truth.type) continue;
-      if (compare_detail && guess.detail != truth.detail) continue;
+    for (auto it = first; it != order.end(); ++it) {
+      const Action& guess = predictions[*it];
+      if (key_less(truth.type, truth.detail, guess.type, guess.detail)) break;  // past the group
+      if (result.gt_of_prediction[*it] != -1) continue;
       int64_t distance = std::llabs(static_cast<int64_t>(guess.frame) - truth.frame);
       if (distance > tolerance) continue;
       if (best == -1 || distance < best_distance) {  // strict: the earlier prediction wins ties
-        best = static_cast<int>(p);
+        best = static_cast<int>(*it);
         best_distance = distance;
       }
     }

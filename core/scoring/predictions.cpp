@@ -1,6 +1,7 @@
 #include "scoring/predictions.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -112,7 +113,8 @@ bool parse_frame_label(std::string_view label, int& frame) {
 }
 
 std::string normalize_key_detail(std::string_view detail) {
-  static const std::pair<const char*, const char*> kAliases[] = {
+  // string_view keys compare by length first: most parts are rejected without a memcmp.
+  static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
       {"enter", "Return"},      {"return", "Return"},        {"esc", "Escape"},        {"escape", "Escape"},
       {"backspace", "Backspace"}, {"delete", "Delete"},      {"space", "Space"},       {"tab", "Tab"},
       {"capslock", "CapsLock"}, {"up", "UpArrow"},           {"uparrow", "UpArrow"},   {"down", "DownArrow"},
@@ -127,18 +129,28 @@ std::string normalize_key_detail(std::string_view detail) {
   while (true) {
     size_t plus = detail.find('+', start);
     std::string_view part = py::strip(detail.substr(start, plus == std::string_view::npos ? std::string_view::npos : plus - start));
-    std::string lower = py::ascii_lower(part);
-    std::string mapped(part);
     bool aliased = false;
-    for (const auto& [alias, spelling] : kAliases) {
-      if (lower == alias) {
-        mapped = spelling;
-        aliased = true;
-        break;
+    if (part.size() >= 2 && part.size() <= 10) {
+      char lower_buffer[10];
+      for (size_t i = 0; i < part.size(); ++i) {
+        char c = part[i];
+        lower_buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      }
+      std::string_view lower(lower_buffer, part.size());
+      for (const auto& [alias, spelling] : kAliases) {
+        if (lower == alias) {
+          out += spelling;
+          aliased = true;
+          break;
+        }
       }
     }
-    if (!aliased && part.size() == 1 && std::isalpha(static_cast<unsigned char>(part[0]))) mapped = py::ascii_upper(part);
-    out += mapped;
+    if (aliased) {
+    } else if (part.size() == 1 && std::isalpha(static_cast<unsigned char>(part[0]))) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(part[0])));
+    } else {
+      out += part;
+    }
     if (plus == std::string_view::npos) break;
     out += '+';
     start = plus + 1;

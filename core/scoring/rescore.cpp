@@ -22,7 +22,7 @@ RescoreClip rescore_clip(const ClipLog& log, const std::vector<RawPrediction>& p
                          bool coalesce) {
   RescoreClip out;
   out.tag = log.tag;
-  std::vector<Action> gt = filter_actions(log.events, log.start_s, fps);
+  std::vector<Action> gt = filter_actions(log.events, log.start_s, fps, nullptr, log.dropped_latest_ts_us);
   if (coalesce) gt = coalesce_actions(gt);
   FilteredPredictions filtered = filter_predictions(predictions);
   out.malformed_predictions = filtered.malformed;

@@ -60,6 +60,9 @@ bool strip_underscores(std::string_view text, std::string& out) {
 }  // namespace
 
 std::string_view strip(std::string_view text) {
+  // Fast path: printable ASCII at both ends needs no decoding.
+  auto plain = [](char c) { return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F; };
+  if (text.empty() || (plain(text.front()) && plain(text.back()))) return text;
   size_t begin = 0;
   while (begin < text.size()) {
     uint32_t cp = 0;
