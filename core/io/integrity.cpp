@@ -62,10 +62,10 @@ void check_times(const DatasetClip& clip, std::vector<Finding>& out) {
       if (outside++ == 0) first_outside = std::string(event_kind_name(event.kind)) + " at " + seconds_text(event.ts_us, log.start_s);
     }
     if (event.kind == EventKind::MouseMove || event.kind == EventKind::Other || event.kind == EventKind::ContextChanged) continue;
-    // Frame boundaries sit where relative time * fps crosses k + 0.5.
-    double boundary_us = (std::floor(relative_us / 1e6 * kEvalFps) + 0.5) / kEvalFps * 1e6;
-    double nearest = std::min(std::fabs(relative_us - boundary_us), std::fabs(relative_us - (boundary_us - 1e6 / kEvalFps)));
-    if (nearest < kNearBoundaryUs) {
+    // Frame boundaries sit where relative time * fps crosses k + 0.5 (the rounding flips).
+    double grid_position = relative_us / 1e6 * kEvalFps;
+    double distance_us = std::fabs(grid_position - std::floor(grid_position) - 0.5) / kEvalFps * 1e6;
+    if (distance_us < kNearBoundaryUs) {
       if (near_boundary++ == 0) first_near = std::string(event_kind_name(event.kind)) + " at " + seconds_text(event.ts_us, log.start_s);
     }
   }
