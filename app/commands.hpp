@@ -5,4 +5,6 @@ int run_score(int argc, char** argv);
 int run_check(int argc, char** argv);
 int run_bench(int argc, char** argv);
 int run_summary(int argc, char** argv);
+int run_probe(int argc, char** argv);
+int run_frames(int argc, char** argv);
 }  // namespace idm::cli

@@ -16,7 +16,9 @@ void print_usage() {
       "  score    score predictions: a reference results file, or a dataset with a profile\n"
       "  check    integrity report of a dataset (exit 0 clean, 1 problems, 2 cannot run)\n"
       "  summary  print a dataset's clips, GT counts and labels (stands in for the GUI for now)\n"
-      "  bench    benchmarks (bench score --results FILE)\n");
+      "  bench    benchmarks (bench score --results FILE)\n"
+      "  probe    a video's stream info, grid length and grid map (grid frame -> source frame)\n"
+      "  frames   decode a video's grid frames to PNGs (--out DIR) or discard them (--null)\n");
 }
 
 }  // namespace
@@ -32,6 +34,8 @@ int main(int argc, char** argv) {
     if (command == "check") return idm::cli::run_check(argc, argv);
     if (command == "bench") return idm::cli::run_bench(argc, argv);
     if (command == "summary") return idm::cli::run_summary(argc, argv);
+    if (command == "probe") return idm::cli::run_probe(argc, argv);
+    if (command == "frames") return idm::cli::run_frames(argc, argv);
   } catch (const idm::cli::UsageError& error) {
     std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());
     return 2;
