@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds one build tree. Usage: scripts/build.sh [BUILD_DIR] [extra cmake args...]
+# IDMSCOPE_BUILD_TARGET=name builds only that target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-"$root/build"}
@@ -11,4 +12,6 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
 else
   cmake "$build_dir" "$@" >/dev/null
 fi
-cmake --build "$build_dir" -j "$(nproc)"
+target=()
+if [ -n "${IDMSCOPE_BUILD_TARGET:-}" ]; then target=(--target "$IDMSCOPE_BUILD_TARGET"); fi
+cmake --build "$build_dir" "${target[@]}" -j "$(nproc)"

@@ -19,6 +19,11 @@ echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
 
+echo "== decode service under ThreadSanitizer"
+IDMSCOPE_BUILD_TARGET=core_tests bash scripts/build.sh "$root/build-tsan" -DIDMSCOPE_TSAN=ON
+TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp" \
+  "$root/build-tsan/tests/core_tests" -tc="decode service*"
+
 fuzz_seconds=${IDMSCOPE_FUZZ_SECONDS:-10}
 if [ -f scripts/fuzz.sh ] && [ "$fuzz_seconds" != 0 ]; then
   echo "== fuzz smoke run (${fuzz_seconds}s per target)"

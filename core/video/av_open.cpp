@@ -1,6 +1,7 @@
 #include "video/av_open.hpp"
 
 extern "C" {
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 }
 
@@ -20,6 +21,39 @@ int deadline_passed(void* opaque) {
 }  // namespace
 
 void FormatCloser::operator()(AVFormatContext* context) const { avformat_close_input(&context); }
+void CodecCloser::operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
+void PacketCloser::operator()(AVPacket* packet) const { av_packet_free(&packet); }
+void FrameCloser::operator()(AVFrame* frame) const { av_frame_free(&frame); }
+
+bool open_video_decoder(const OpenedFormat& opened, CodecPtr& out, std::string& error) {
+  AVFormatContext* format = opened.context.get();
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    if (static_cast<int>(i) != opened.video_stream) format->streams[i]->discard = AVDISCARD_ALL;
+  }
+  const AVStream* stream = format->streams[opened.video_stream];
+  const AVCodec* decoder = avcodec_find_decoder(stream->codecpar->codec_id);
+  if (!decoder) {
+    error = std::string("unsupported codec ") + avcodec_get_name(stream->codecpar->codec_id);
+    return false;
+  }
+  CodecPtr codec(avcodec_alloc_context3(decoder));
+  if (!codec) {
+    error = "out of memory";
+    return false;
+  }
+  if (int result = avcodec_parameters_to_context(codec.get(), stream->codecpar); result < 0) {
+    error = "bad codec parameters: " + av_error_text(result);
+    return false;
+  }
+  codec->pkt_timebase = stream->time_base;
+  codec->thread_count = 0;  // auto, like the ffmpeg CLI
+  if (int result = avcodec_open2(codec.get(), decoder, nullptr); result < 0) {
+    error = "cannot open decoder: " + av_error_text(result);
+    return false;
+  }
+  out = std::move(codec);
+  return true;
+}
 
 std::string av_error_text(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};

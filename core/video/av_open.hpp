@@ -7,6 +7,9 @@
 #include <string>
 
 struct AVFormatContext;
+struct AVCodecContext;
+struct AVPacket;
+struct AVFrame;
 
 namespace idm {
 
@@ -27,5 +30,22 @@ bool open_video_format(const std::filesystem::path& path, std::chrono::milliseco
                        std::string& error);
 
 std::string av_error_text(int code);
+
+struct CodecCloser {
+  void operator()(AVCodecContext* context) const;
+};
+struct PacketCloser {
+  void operator()(AVPacket* packet) const;
+};
+struct FrameCloser {
+  void operator()(AVFrame* frame) const;
+};
+using CodecPtr = std::unique_ptr<AVCodecContext, CodecCloser>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketCloser>;
+using AvFramePtr = std::unique_ptr<AVFrame, FrameCloser>;
+
+// Opens a decoder for the opened file's video stream (threads chosen like the ffmpeg CLI)
+// and makes every other stream be skipped by the demuxer.
+bool open_video_decoder(const OpenedFormat& opened, CodecPtr& out, std::string& error);
 
 }  // namespace idm

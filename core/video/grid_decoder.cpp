@@ -19,16 +19,6 @@ namespace {
 // Generous: a whole 60 fps 4K clip decodes in seconds; this only stops pathological files.
 constexpr std::chrono::milliseconds kDecodeBudget{120000};
 
-struct CodecCloser {
-  void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
-};
-struct PacketCloser {
-  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
-struct FrameCloser {
-  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
-
 // Walks the decoder's output against the grid map and delivers each needed frame.
 class GridDelivery {
  public:
@@ -101,30 +91,12 @@ bool decode_grid_rgba(const std::filesystem::path& path, const FrameIndex& index
     error = "the file changed since it was indexed";
     return false;
   }
-  for (unsigned i = 0; i < format->nb_streams; ++i) {
-    if (static_cast<int>(i) != opened.video_stream) format->streams[i]->discard = AVDISCARD_ALL;
-  }
-  const AVStream* stream = format->streams[opened.video_stream];
-  const AVCodec* decoder = avcodec_find_decoder(stream->codecpar->codec_id);
-  if (!decoder) {
-    error = std::string("unsupported codec ") + avcodec_get_name(stream->codecpar->codec_id);
-    return false;
-  }
-  std::unique_ptr<AVCodecContext, CodecCloser> codec(avcodec_alloc_context3(decoder));
-  std::unique_ptr<AVPacket, PacketCloser> packet(av_packet_alloc());
-  std::unique_ptr<AVFrame, FrameCloser> frame(av_frame_alloc());
-  if (!codec || !packet || !frame) {
+  CodecPtr codec;
+  if (!open_video_decoder(opened, codec, error)) return false;
+  PacketPtr packet(av_packet_alloc());
+  AvFramePtr frame(av_frame_alloc());
+  if (!packet || !frame) {
     error = "out of memory";
-    return false;
-  }
-  if (int result = avcodec_parameters_to_context(codec.get(), stream->codecpar); result < 0) {
-    error = "bad codec parameters: " + av_error_text(result);
-    return false;
-  }
-  codec->pkt_timebase = stream->time_base;
-  codec->thread_count = 0;  // auto, like the ffmpeg CLI
-  if (int result = avcodec_open2(codec.get(), decoder, nullptr); result < 0) {
-    error = "cannot open decoder: " + av_error_text(result);
     return false;
   }
 

@@ -1,0 +1,151 @@
+// The decode service on a real H.264 file made with the ffmpeg CLI: one-pass grid fill,
+// cached and native seeks, generations, newest-seek-wins, errors. Also run under TSan.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "video/decode_service.hpp"
+
+using namespace idm;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A 5 s, 30 fps, 320x192 clip with GOP 60 (made once per test run).
+std::filesystem::path fixture_video() {
+  static std::filesystem::path path = [] {
+    auto directory = std::filesystem::temp_directory_path() / ("idmscope-decode-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(directory);
+    auto file = directory / "clip.mp4";
+    std::string command = "ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x192:rate=30 -frames:v 150 -g 60 "
+                          "-c:v libx264 -preset ultrafast -pix_fmt yuv420p '" + file.string() + "'";
+    if (std::system(command.c_str()) != 0) return std::filesystem::path();
+    return file;
+  }();
+  return path;
+}
+
+bool next_event(DecodeService& service, DecodeEvent& event) { return service.wait_event(event, 20s); }
+
+// Drains events until the grid of `generation` is complete; returns its frames by grid index.
+std::vector<std::shared_ptr<const CachedFrame>> collect_grid(DecodeService& service, uint64_t generation, int& grid_length) {
+  std::vector<std::shared_ptr<const CachedFrame>> frames;
+  DecodeEvent event;
+  grid_length = -1;
+  while (next_event(service, event)) {
+    if (event.generation != generation) continue;  // stale: dropped, as the UI does
+    REQUIRE_MESSAGE(event.kind != DecodeEvent::Kind::Error, event.error);
+    if (event.kind == DecodeEvent::Kind::Opened) {
+      grid_length = event.clip->grid.length();
+      frames.assign(static_cast<size_t>(grid_length), nullptr);
+    } else if (event.kind == DecodeEvent::Kind::GridFrame) {
+      REQUIRE(grid_length > 0);
+      frames[static_cast<size_t>(event.grid_frame)] = event.frame;
+      if (event.grid_frame == grid_length - 1) break;
+    }
+  }
+  return frames;
+}
+
+}  // namespace
+
+TEST_CASE("decode service: opening fills the grid in one pass, then seeks are served from the cache") {
+  auto video = fixture_video();
+  if (video.empty()) return;  // no ffmpeg CLI: nothing to decode
+  DecodeService service(512u << 20);
+  uint64_t generation = service.open(video);
+  int length = 0;
+  auto frames = collect_grid(service, generation, length);
+  REQUIRE(length == 25);
+  for (int k = 0; k < length; ++k) {
+    CAPTURE(k);
+    REQUIRE(frames[static_cast<size_t>(k)]);
+    CHECK(frames[static_cast<size_t>(k)]->source_frame_index == 6 * k + 2);  // video-frames.md
+    CHECK(frames[static_cast<size_t>(k)]->rgba.size() == 320u * 192u * 4u);
+  }
+  CHECK(service.cache().frames() == 25);
+
+  service.seek_grid(7, generation);
+  DecodeEvent event;
+  REQUIRE(next_event(service, event));
+  CHECK(event.kind == DecodeEvent::Kind::GridFrame);
+  CHECK(event.grid_frame == 7);
+  CHECK(event.frame == frames[7]);  // the very same cached frame, no decoding
+
+  service.seek_native(45, generation);  // between grid frames 7 (44) and 8 (50)
+  REQUIRE(next_event(service, event));
+  REQUIRE_MESSAGE(event.kind == DecodeEvent::Kind::NativeFrame, event.error);
+  CHECK(event.frame->source_frame_index == 45);
+  CHECK(event.frame->rgba != frames[7]->rgba);
+}
+
+TEST_CASE("decode service: a native seek decodes the same pixels as the grid pass") {
+  auto video = fixture_video();
+  if (video.empty()) return;
+  // A cache smaller than one frame keeps only the newest: grid frames must be re-decoded.
+  DecodeService service(1);
+  uint64_t generation = service.open(video);
+  int length = 0;
+  auto frames = collect_grid(service, generation, length);
+  REQUIRE(length == 25);
+  for (int k : {24, 3, 11, 0, 12}) {  // backwards, across GOPs, and forwards within one
+    CAPTURE(k);
+    service.seek_native(6 * k + 2, generation);
+    DecodeEvent event;
+    REQUIRE(next_event(service, event));
+    REQUIRE_MESSAGE(event.kind == DecodeEvent::Kind::NativeFrame, event.error);
+    CHECK(event.frame->rgba == frames[static_cast<size_t>(k)]->rgba);
+  }
+}
+
+TEST_CASE("decode service: newer work wins and stale generations are recognisable") {
+  auto video = fixture_video();
+  if (video.empty()) return;
+  DecodeService service(512u << 20);
+  uint64_t first = service.open(video);
+  uint64_t second = service.open(video);  // replaces the first before or while it runs
+  CHECK(second > first);
+  int length = 0;
+  auto frames = collect_grid(service, second, length);
+  CHECK(length == 25);
+  // Many seeks in a row: only the newest is certain to be served, older ones may be dropped.
+  for (int source = 1; source < 140; source += 3) service.seek_native(source, second);
+  DecodeEvent event;
+  int served = 0;
+  int last_source = -1;
+  while (service.wait_event(event, 3s)) {
+    if (event.generation != second || event.kind != DecodeEvent::Kind::NativeFrame) continue;
+    ++served;
+    last_source = event.frame->source_frame_index;
+    if (last_source == 139) break;
+  }
+  CHECK(last_source == 139);
+  CHECK(served <= 47);
+  MESSAGE("served " << served << " of 47 queued seeks");
+}
+
+TEST_CASE("decode service: a bad file is an error event naming it, and the service keeps working") {
+  auto video = fixture_video();
+  if (video.empty()) return;
+  auto broken = video.parent_path() / "broken.mp4";
+  { std::FILE* file = std::fopen(broken.c_str(), "wb"); std::fputs("not a video", file); std::fclose(file); }
+  DecodeService service(64u << 20);
+  uint64_t generation = service.open(broken);
+  DecodeEvent event;
+  REQUIRE(next_event(service, event));
+  CHECK(event.kind == DecodeEvent::Kind::Error);
+  CHECK(event.generation == generation);
+  CHECK(event.error.find("broken.mp4") != std::string::npos);
+  int length = 0;
+  generation = service.open(video);
+  collect_grid(service, generation, length);
+  CHECK(length == 25);
+  // Prefetching the next clip fills the cache without events; opening it is then instant.
+  service.prefetch(video);
+  std::this_thread::sleep_for(50ms);
+  service.stop();
+}
