@@ -4,9 +4,7 @@
 // `idmscope score --results`), and with --baseline also runs bench/reference_rescore.py, a
 // plain-Python port of the reference scorer, once on the same file in the same run, checks
 // that both summaries are identical and prints the speed ratio.
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,12 +22,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_support.hpp"
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "io/results_file.hpp"
 #include "scoring/rescore.hpp"
 
-extern char** environ;
 
 namespace idm::cli {
 
@@ -39,6 +37,7 @@ const char* kBenchHelp =
     "usage:\n"
     "  idmscope bench score --results FILE [--tolerance N] [--coalesce] [--threads N] [--repeat R]\n"
     "                       [--baseline] [--baseline-script PATH] [--python EXE] [--phases]\n"
+    "  idmscope bench video VIDEO... [--fps 5] [--repeat 3] [--threads N]   (see bench video --help)\n"
     "\n"
     "  Times the reference rescore of a results file (what `idmscope score --results` does:\n"
     "  read, score every clip, build the summary JSON) R times (default 3) and prints the file\n"
@@ -59,32 +58,6 @@ const char* kBenchHelp =
     "\n"
     "  Make a big input with: python3 bench/make_results.py --clips 50000 --out /tmp/big.json\n";
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  if (n == 0) return 0.0;
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-// Peak resident set size of this process, in bytes (Linux reports ru_maxrss in KiB).
-uint64_t peak_rss_bytes(int who) {
-  rusage usage{};
-  if (getrusage(who, &usage) != 0) return 0;
-  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
-}
-
-std::string mib(uint64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return text;
-}
-
 std::string with_commas(double value) {
   char digits[64];
   std::snprintf(digits, sizeof digits, "%.0f", value);
@@ -102,53 +75,6 @@ std::string with_commas(double value) {
 std::filesystem::path default_baseline_script() {
   // IDMSCOPE_ASSETS_DIR is <source>/assets; the benchmark scripts live in <source>/bench.
   return std::filesystem::path(IDMSCOPE_ASSETS_DIR).parent_path() / "bench" / "reference_rescore.py";
-}
-
-struct ChildRun {
-  bool started = false;
-  std::string error;      // why it could not start, or how it ended badly
-  double seconds = 0.0;
-  uint64_t peak_rss = 0;  // bytes
-  bool exited_zero = false;
-};
-
-// Runs argv (argv[0] looked up on PATH, no shell), waits for it and measures it.
-ChildRun run_and_time(const std::vector<std::string>& argv) {
-  ChildRun run;
-  std::vector<char*> pointers;
-  for (const std::string& item : argv) pointers.push_back(const_cast<char*>(item.c_str()));
-  pointers.push_back(nullptr);
-
-  pid_t pid = 0;
-  Clock::time_point start = Clock::now();
-  int code = posix_spawnp(&pid, pointers[0], nullptr, nullptr, pointers.data(), environ);
-  if (code != 0) {
-    run.error = "cannot start " + argv[0] + ": " + std::strerror(code);
-    return run;
-  }
-  run.started = true;
-  int status = 0;
-  rusage usage{};
-  pid_t waited = 0;
-  do {
-    waited = wait4(pid, &status, 0, &usage);
-  } while (waited < 0 && errno == EINTR);
-  run.seconds = seconds_since(start);
-  if (waited < 0) {
-    run.error = std::string("cannot wait for the baseline: ") + std::strerror(errno);
-    return run;
-  }
-  run.peak_rss = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
-  if (WIFEXITED(status)) {
-    run.exited_zero = WEXITSTATUS(status) == 0;
-    // posix_spawnp reports a missing interpreter as exit status 127 from the child.
-    if (WEXITSTATUS(status) == 127) run.error = "cannot start " + argv[0] + " (exit status 127)";
-    else if (!run.exited_zero) run.error = "exit status " + std::to_string(WEXITSTATUS(status));
-  } else if (WIFSIGNALED(status)) {
-    run.error = std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
-                strsignal(WTERMSIG(status)) + ")";
-  }
-  return run;
 }
 
 // A temporary file name that nobody else holds; the file is created empty.
@@ -336,7 +262,8 @@ int run_bench(int argc, char** argv) {
     return 0;
   }
   std::string name = argv[2];
-  if (name != "score") throw UsageError{"unknown benchmark '" + name + "' (available: score)"};
+  if (name == "video") return run_bench_video(argc, argv);
+  if (name != "score") throw UsageError{"unknown benchmark '" + name + "' (available: score, video)"};
   Args args(argc, argv, 3);
   if (args.wants_help()) {
     std::fputs(kBenchHelp, stdout);

@@ -4,6 +4,7 @@ namespace idm::cli {
 int run_score(int argc, char** argv);
 int run_check(int argc, char** argv);
 int run_bench(int argc, char** argv);
+int run_bench_video(int argc, char** argv);
 int run_summary(int argc, char** argv);
 int run_probe(int argc, char** argv);
 int run_frames(int argc, char** argv);

@@ -184,6 +184,13 @@ class VideoGrid(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("25 grid frames", result.stdout)
 
+    def test_bench_video_prints_every_figure(self):
+        result = run("bench", "video", self.files["gop60"], "--repeat", "1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for figure in ("25 frames at 5 fps", "fill grid", "ratio", "first frame", "seek cold      25 seeks",
+                       "seek warm      25 seeks", "cached lookup", "memory"):
+            self.assertIn(figure, result.stdout)
+
     def test_help_and_usage(self):
         for command in ["probe", "frames"]:
             result = run(command, "--help")
