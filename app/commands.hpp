@@ -8,4 +8,5 @@ int run_bench_video(int argc, char** argv);
 int run_summary(int argc, char** argv);
 int run_probe(int argc, char** argv);
 int run_frames(int argc, char** argv);
+int run_synth(int argc, char** argv);
 }  // namespace idm::cli

@@ -1,0 +1,136 @@
+#include "synth/video_encoder.hpp"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+}
+
+namespace idm::synth {
+
+namespace {
+std::string av_message(int code) {
+  char text[AV_ERROR_MAX_STRING_SIZE] = {0};
+  av_strerror(code, text, sizeof text);
+  return text;
+}
+}  // namespace
+
+VideoEncoder::~VideoEncoder() { close(); }
+
+void VideoEncoder::close() {
+  if (codec_) avcodec_free_context(&codec_);
+  if (frame_) av_frame_free(&frame_);
+  if (packet_) av_packet_free(&packet_);
+  if (format_) {
+    if (format_->pb) avio_closep(&format_->pb);
+    avformat_free_context(format_);
+    format_ = nullptr;
+  }
+}
+
+bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& settings, std::string& error) {
+  settings_ = settings;
+  std::string target = path.string();
+  int rc = avformat_alloc_output_context2(&format_, nullptr, "mp4", target.c_str());
+  if (rc < 0 || !format_) {
+    error = "cannot create mp4 muxer: " + av_message(rc);
+    return false;
+  }
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  if (!codec) {
+    error = "libavcodec has no libx264 encoder";
+    return false;
+  }
+  codec_ = avcodec_alloc_context3(codec);
+  codec_->width = settings.width_px;
+  codec_->height = settings.height_px;
+  codec_->pix_fmt = AV_PIX_FMT_YUV420P;
+  codec_->time_base = AVRational{1, settings.fps};
+  codec_->framerate = AVRational{settings.fps, 1};
+  codec_->gop_size = settings.gop_frames;
+  codec_->max_b_frames = 0;
+  codec_->thread_count = 1;  // x264's frame threads would make output depend on timing
+  codec_->color_range = AVCOL_RANGE_MPEG;
+  codec_->colorspace = AVCOL_SPC_BT470BG;
+  codec_->color_primaries = AVCOL_PRI_BT470BG;
+  codec_->color_trc = AVCOL_TRC_SMPTE170M;
+  codec_->flags |= AV_CODEC_FLAG_BITEXACT;
+  if (format_->oformat->flags & AVFMT_GLOBALHEADER) codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  av_opt_set(codec_->priv_data, "preset", "ultrafast", 0);
+  av_opt_set(codec_->priv_data, "crf", "20", 0);
+  // Fixed keyframe cadence (--gop): no scene-cut keyframes.
+  av_opt_set(codec_->priv_data, "x264-params", "scenecut=0:sliced-threads=0:threads=1", 0);
+  if ((rc = avcodec_open2(codec_, codec, nullptr)) < 0) {
+    error = "cannot open libx264: " + av_message(rc);
+    return false;
+  }
+  stream_ = avformat_new_stream(format_, nullptr);
+  stream_->time_base = codec_->time_base;
+  avcodec_parameters_from_context(stream_->codecpar, codec_);
+  format_->flags |= AVFMT_FLAG_BITEXACT;  // no library version strings in the file
+  if ((rc = avio_open(&format_->pb, target.c_str(), AVIO_FLAG_WRITE)) < 0) {
+    error = "cannot write " + target + ": " + av_message(rc);
+    return false;
+  }
+  if ((rc = avformat_write_header(format_, nullptr)) < 0) {
+    error = "cannot write mp4 header: " + av_message(rc);
+    return false;
+  }
+  header_written_ = true;
+  frame_ = av_frame_alloc();
+  frame_->format = AV_PIX_FMT_YUV420P;
+  frame_->width = settings.width_px;
+  frame_->height = settings.height_px;
+  av_frame_get_buffer(frame_, 0);
+  packet_ = av_packet_alloc();
+  return true;
+}
+
+bool VideoEncoder::drain(bool flushing, std::string& error) {
+  while (true) {
+    int rc = avcodec_receive_packet(codec_, packet_);
+    if (rc == AVERROR(EAGAIN) || (flushing && rc == AVERROR_EOF)) return true;
+    if (rc < 0) {
+      error = "encoding failed: " + av_message(rc);
+      return false;
+    }
+    av_packet_rescale_ts(packet_, codec_->time_base, stream_->time_base);
+    packet_->stream_index = stream_->index;
+    rc = av_interleaved_write_frame(format_, packet_);
+    if (rc < 0) {
+      error = "cannot write packet: " + av_message(rc);
+      return false;
+    }
+  }
+}
+
+bool VideoEncoder::add_frame(const std::vector<uint8_t>& rgb, std::string& error) {
+  av_frame_make_writable(frame_);
+  rgb_to_yuv420(rgb.data(), settings_.width_px, settings_.height_px, frame_->data[0], frame_->linesize[0],
+                frame_->data[1], frame_->linesize[1], frame_->data[2], frame_->linesize[2]);
+  frame_->pts = next_pts_++;
+  int rc = avcodec_send_frame(codec_, frame_);
+  if (rc < 0) {
+    error = "encoding failed: " + av_message(rc);
+    return false;
+  }
+  return drain(false, error);
+}
+
+bool VideoEncoder::finish(std::string& error) {
+  int rc = avcodec_send_frame(codec_, nullptr);
+  if (rc < 0 && rc != AVERROR_EOF) {
+    error = "encoding failed: " + av_message(rc);
+    return false;
+  }
+  if (!drain(true, error)) return false;
+  if (header_written_ && (rc = av_write_trailer(format_)) < 0) {
+    error = "cannot finish mp4: " + av_message(rc);
+    return false;
+  }
+  close();
+  return true;
+}
+
+}  // namespace idm::synth

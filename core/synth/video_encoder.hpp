@@ -1,0 +1,54 @@
+#pragma once
+// Writes RGB frames as H.264 yuv420p in an MP4 through libavcodec/libavformat. Single-threaded
+// x264 with fixed options and bit-exact muxing, so the same frames give the same bytes.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+struct AVCodecContext;
+struct AVFormatContext;
+struct AVFrame;
+struct AVPacket;
+struct AVStream;
+
+namespace idm::synth {
+
+struct VideoSettings {
+  int width_px = 1728;
+  int height_px = 1080;
+  int fps = 30;
+  int gop_frames = 60;
+};
+
+class VideoEncoder {
+ public:
+  VideoEncoder() = default;
+  ~VideoEncoder();
+  VideoEncoder(const VideoEncoder&) = delete;
+  VideoEncoder& operator=(const VideoEncoder&) = delete;
+
+  bool open(const std::filesystem::path& path, const VideoSettings& settings, std::string& error);
+  // rgb: width*height*3 bytes.
+  bool add_frame(const std::vector<uint8_t>& rgb, std::string& error);
+  bool finish(std::string& error);
+
+ private:
+  bool drain(bool flushing, std::string& error);
+  void close();
+
+  VideoSettings settings_;
+  AVFormatContext* format_ = nullptr;
+  AVCodecContext* codec_ = nullptr;
+  AVStream* stream_ = nullptr;
+  AVFrame* frame_ = nullptr;
+  AVPacket* packet_ = nullptr;
+  int64_t next_pts_ = 0;
+  bool header_written_ = false;
+};
+
+// BT.601 limited-range RGB -> planar 4:2:0 with 2x2 chroma averaging, in integers.
+void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y, int y_stride, uint8_t* u, int u_stride,
+                   uint8_t* v, int v_stride);
+
+}  // namespace idm::synth
