@@ -74,10 +74,11 @@ nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::v
       break;
     }
   }
-  // A scroll the annotator judged from the page motion: the log's last "up" ran into the top.
-  for (size_t i = gt.size(); i-- > 0;) {
-    if (gt[i].type == ActionType::MouseScroll && gt[i].detail == "up" && i > 0 && gt[i - 1].type == ActionType::MouseScroll) {
-      edits[std::to_string(i)] = "up";
+  // A wheel notch the annotator re-read from the page motion: the logged direction of a
+  // burst's last item disagrees with the burst before it (trackpad bounce), so they flip it.
+  for (size_t i = gt.size(); i-- > 1;) {
+    if (gt[i].type == ActionType::MouseScroll && gt[i - 1].type == ActionType::MouseScroll && gt[i].detail != gt[i - 1].detail) {
+      edits[std::to_string(i)] = gt[i - 1].detail;
       break;
     }
   }
