@@ -1,6 +1,16 @@
 #include "synth/font.hpp"
 
+// stb_truetype (Debian libstb-dev) is compiled here with private (static) symbols: the GUI
+// links ImGui's own stb_truetype copy under the same names (third_party/imgui_stb.cpp).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wall"
+#pragma GCC diagnostic ignored "-Wextra"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#define STBTT_STATIC
+#define STB_TRUETYPE_IMPLEMENTATION
 #include <stb_truetype.h>
+#pragma GCC diagnostic pop
 
 #include <algorithm>
 #include <cmath>
