@@ -1,6 +1,7 @@
 // idmscope: one executable, one subcommand per job.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "cli_args.hpp"
@@ -11,7 +12,8 @@ namespace {
 void print_usage() {
   std::printf(
       "idmscope: view, verify and score inverse-dynamics-model evaluations\n\n"
-      "usage: idmscope <command> [options]   (each command takes --help)\n\n"
+      "usage: idmscope [DATASET] [--predictions SRC]... [--clip KEY] [--frame N]   (the viewer)\n"
+      "       idmscope <command> [options]   (each command takes --help)\n\n"
       "commands:\n"
       "  score    score predictions: a reference results file, or a dataset with a profile\n"
       "  check    integrity report of a dataset (exit 0 clean, 1 problems, 2 cannot run)\n"
@@ -25,12 +27,16 @@ void print_usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+  if (argc >= 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help"))) {
     print_usage();
-    return argc < 2 ? 2 : 0;
+    return 0;
   }
-  std::string command = argv[1];
+  std::string command = argc >= 2 ? argv[1] : "view";
   try {
+    // `idmscope`, `idmscope DATASET [options]` and `idmscope view ...` open the viewer.
+    std::error_code code;
+    if (argc < 2 || command.starts_with("--") || std::filesystem::is_directory(command, code)) return idm::cli::run_view(argc, argv, 1);
+    if (command == "view") return idm::cli::run_view(argc, argv, 2);
     if (command == "score") return idm::cli::run_score(argc, argv);
     if (command == "check") return idm::cli::run_check(argc, argv);
     if (command == "bench") return idm::cli::run_bench(argc, argv);

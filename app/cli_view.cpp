@@ -1,0 +1,40 @@
+// `idmscope [DATASET] [--predictions SRC]... [--profile P] [--clip KEY] [--frame N]`: the viewer.
+#include <cstdio>
+
+#include "cli_args.hpp"
+#include "commands.hpp"
+#include "gui/viewer.hpp"
+
+namespace idm::cli {
+
+int run_view(int argc, char** argv, int first) {
+  Args args(argc, argv, first);
+  if (args.wants_help()) {
+    std::fputs(
+        "usage: idmscope [DATASET] [--predictions SRC]... [--profile reference|protocol|FILE] [--clip KEY] [--frame N]\n"
+        "                [--screenshot OUT.png] [--size WxH]\n"
+        "  Opens the viewer: clip browser, the exact grid frame, and the timeline with GT and each\n"
+        "  source's predictions coloured TP/FP/FN. Keys: Left/Right frame, Home/End, Space play,\n"
+        "  [ and ] previous/next clip. --screenshot saves the window once the frame is shown, then quits.\n",
+        stdout);
+    return 0;
+  }
+  gui::ViewerOptions options;
+  options.predictions = args.values("--predictions");
+  options.profile = args.value("--profile").value_or("protocol");
+  options.clip_key = args.value("--clip").value_or("");
+  options.grid_frame = args.int_value("--frame", 0, 0, 100000);
+  options.screenshot = args.value("--screenshot");
+  if (auto size = args.value("--size")) {
+    if (std::sscanf(size->c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 || options.height < 240) {
+      throw UsageError{"--size expects WxH, at least 320x240"};
+    }
+  }
+  auto positionals = args.positionals();
+  args.finish();
+  if (positionals.size() > 1) throw UsageError{"expected at most one DATASET folder"};
+  if (!positionals.empty()) options.dataset = positionals[0];
+  return gui::run_viewer(options);
+}
+
+}  // namespace idm::cli

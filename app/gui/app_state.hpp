@@ -1,0 +1,45 @@
+#pragma once
+// Everything the viewer shows, owned by the main thread (panels read it, commands change it
+// between frames). Decoding happens on the DecodeService thread and reaches this state only
+// through its events, drained once per frame.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/dataset.hpp"
+#include "io/prediction_source.hpp"
+#include "scoring/dataset_score.hpp"
+#include "scoring/evaluate.hpp"
+#include "scoring/profile.hpp"
+#include "video/decode_service.hpp"
+
+namespace idm::gui {
+
+struct Source {
+  PredictionSet predictions;
+  DatasetScore score;  // under the current profile, for the browser's F1 column
+};
+
+struct ClipView {
+  int clip = -1;                                  // index into dataset.clips
+  uint64_t generation = 0;                        // of the DecodeService open
+  std::shared_ptr<const ClipVideo> video;         // index + grid map once opened
+  std::vector<std::shared_ptr<const CachedFrame>> grid;  // by grid frame, filled as they come
+  std::string video_error;
+  std::vector<ClipEvaluation> evaluations;        // one per source, for the lanes
+  ClipEvaluation gt_only;                         // no predictions: GT lanes when there is no source
+};
+
+struct AppState {
+  Dataset dataset;
+  std::string dataset_path;
+  std::vector<Source> sources;
+  ScoringProfile profile;
+  ClipView view;
+  int grid_frame = 0;
+  bool playing = false;
+  double play_clock_s = 0.0;
+  int grid_length() const { return view.video ? view.video->grid.length() : 25; }
+};
+
+}  // namespace idm::gui

@@ -1,0 +1,17 @@
+#pragma once
+// State changes of the viewer, applied between frames on the main thread.
+#include "app_state.hpp"
+
+namespace idm::gui {
+
+// Selects a clip: asks the decode service for its grid, evaluates every source on it.
+void select_clip(AppState& state, DecodeService& service, int clip_index);
+void select_clip_by_key(AppState& state, DecodeService& service, const std::string& key);
+// Moves the playhead (clamped to the grid).
+void set_grid_frame(AppState& state, int grid_frame);
+// Applies decode events of the current clip; stale generations are dropped.
+void drain_decode_events(AppState& state, DecodeService& service);
+// Advances playback by dt seconds on the grid clock.
+void advance_playback(AppState& state, double dt_s);
+
+}  // namespace idm::gui

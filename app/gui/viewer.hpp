@@ -1,0 +1,22 @@
+#pragma once
+// The GUI viewer: `idmscope [DATASET] [--predictions SRC]... [--clip KEY] [--frame N]`.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace idm::gui {
+
+struct ViewerOptions {
+  std::string dataset;                   // empty: an empty window with a hint
+  std::vector<std::string> predictions;  // results files or per-clip folders
+  std::string profile = "protocol";
+  std::string clip_key;                  // start on this clip (default: the first)
+  int grid_frame = 0;
+  std::optional<std::string> screenshot;  // save the window as PNG once the frame is shown, then quit
+  int width = 1600;
+  int height = 1000;
+};
+
+int run_viewer(const ViewerOptions& options);
+
+}  // namespace idm::gui

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""GUI tests: the real viewer in a real window under Xvfb (Mesa llvmpipe), checked through
+screenshots it saves itself (--screenshot) and through keys sent with xdotool."""
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+import unittest
+import zlib
+
+BINARY = os.environ.get("IDMSCOPE_BIN", "build/app/idmscope")
+XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
+
+
+def read_png(path):
+    """Decodes an 8-bit RGBA, non-interlaced PNG (what the viewer writes) into rows of bytes."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, chunks, width, height = 8, b"", 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour == 6, (depth, colour)
+        elif kind == b"IDAT":
+            chunks += body
+        pos += 12 + length
+    raw = zlib.decompress(chunks)
+    stride = width * 4
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - 4] if x >= 4 else 0
+            up = previous[x]
+            upper_left = previous[x - 4] if x >= 4 else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - upper_left
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upper_left)
+                line[x] = (line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else upper_left)) & 255
+        rows.append(bytes(line))
+        previous = line
+    return width, height, rows
+
+
+def distinct_colours(rows, step=7):
+    seen = set()
+    for row in rows[::step]:
+        for x in range(0, len(row), 4 * step):
+            seen.add(row[x:x + 3])
+    return len(seen)
+
+
+class Viewer(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-")
+        cls.dataset = os.path.join(cls.tmp, "sample")
+        subprocess.run([BINARY, "synth", cls.dataset, "--clips", "3", "--size", "640x400", "--seed", "3"],
+                       check=True, capture_output=True, timeout=120)
+        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.dataset)[:-5]
+                          for root, _, names in os.walk(cls.dataset) for name in names
+                          if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def screenshot(self, name, *args):
+        out = os.path.join(self.tmp, name + ".png")
+        result = subprocess.run(XVFB + [BINARY, *args, "--screenshot", out, "--size", "1280x800"],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return read_png(out)
+
+    def test_opens_a_dataset_with_predictions_and_draws_every_panel(self):
+        width, height, rows = self.screenshot(
+            "full", self.dataset, "--predictions", os.path.join(self.dataset, "predictions", "good.json"),
+            "--predictions", os.path.join(self.dataset, "predictions", "weak"), "--clip", self.keys[0], "--frame", "12")
+        self.assertEqual((width, height), (1280, 800))
+        self.assertGreater(distinct_colours(rows), 200)  # video, text and coloured lanes, not an empty window
+
+    def test_different_frames_show_different_pictures(self):
+        _, _, first = self.screenshot("f02", self.dataset, "--clip", self.keys[0], "--frame", "2")
+        _, _, later = self.screenshot("f20", self.dataset, "--clip", self.keys[0], "--frame", "20")
+        differing = sum(1 for a, b in zip(first, later) if a != b)
+        self.assertGreater(differing, 50)
+
+    def test_without_a_dataset_and_with_a_broken_clip_it_still_runs(self):
+        _, _, rows = self.screenshot("empty")
+        self.assertGreater(len(rows), 0)
+        broken = os.path.join(self.tmp, "broken")
+        shutil.copytree(self.dataset, broken)
+        with open(os.path.join(broken, self.keys[0] + ".json"), "w") as f:
+            f.write('{"start_s": 1, "actions": [')
+        with open(os.path.join(broken, self.keys[0] + ".mp4"), "wb") as f:
+            f.write(b"not a video")
+        self.screenshot("broken", broken, "--clip", self.keys[0])
+
+    def test_keys_move_the_playhead(self):
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        # A live window under one Xvfb: start at F05, press Right three times (keydown, short
+        # sleep, keyup: imgui 1.86 misses instant taps), then grab the screen.
+        out = os.path.join(self.tmp, "keys.png")
+        script = (
+            f"{BINARY} {self.dataset} --clip {self.keys[0]} --frame 5 --size 1280x800 & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            "for k in Right Right Right; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.15; done; "
+            f"sleep 0.5; import -window root {out}; kill $pid; wait $pid 2>/dev/null; true"
+        )
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        self.assertTrue(os.path.exists(out), result.stderr)
+        png = os.path.join(self.tmp, "keys_rgba.png")
+        subprocess.run(["convert", out, "-crop", "1280x800+0+0", "+repage", "-define", "png:color-type=6", png], check=True)
+        _, _, after_keys = read_png(png)
+        _, _, at_f08 = self.screenshot("f08", self.dataset, "--clip", self.keys[0], "--frame", "8")
+        _, _, at_f05 = self.screenshot("f05", self.dataset, "--clip", self.keys[0], "--frame", "5")
+        # The rows (right half: video and timeline) where F05 and F08 differ decide it.
+        deciding = [y for y in range(40, 700) if at_f05[y][2400:5120] != at_f08[y][2400:5120]]
+        self.assertGreater(len(deciding), 40, "F05 and F08 must differ somewhere, or this test proves nothing")
+        like_f08 = sum(1 for y in deciding if after_keys[y][2400:5120] == at_f08[y][2400:5120])
+        self.assertGreater(like_f08, 0.9 * len(deciding), "after three Right presses the viewer should show F08")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
