@@ -12,10 +12,12 @@ int run_view(int argc, char** argv, int first) {
   if (args.wants_help()) {
     std::fputs(
         "usage: idmscope [DATASET] [--predictions SRC]... [--profile reference|protocol|FILE] [--clip KEY] [--frame N]\n"
-        "                [--screenshot OUT.png] [--size WxH]\n"
+        "                [--native SOURCE_FRAME] [--screenshot OUT.png] [--size WxH]\n"
         "  Opens the viewer: clip browser, the exact grid frame, and the timeline with GT and each\n"
-        "  source's predictions coloured TP/FP/FN. Keys: Left/Right frame, Home/End, Space play,\n"
-        "  [ and ] previous/next clip. --screenshot saves the window once the frame is shown, then quits.\n",
+        "  source's predictions coloured TP/FP/FN. Keys: Left/Right grid frame, Shift+Left/Right native\n"
+        "  frame, Home/End, Space play, J/K/L reverse/pause/forward (repeat: faster), [ and ] clip.\n"
+        "  Video: wheel zooms around the cursor, drag pans, double-click fits. --native shows a source\n"
+        "  frame between grid frames. --screenshot saves the window once the frame is shown, then quits.\n",
         stdout);
     return 0;
   }
@@ -24,6 +26,7 @@ int run_view(int argc, char** argv, int first) {
   options.profile = args.value("--profile").value_or("protocol");
   options.clip_key = args.value("--clip").value_or("");
   options.grid_frame = args.int_value("--frame", 0, 0, 100000);
+  options.native_source_frame = args.int_value("--native", -1, 0, 10000000);
   options.screenshot = args.value("--screenshot");
   if (auto size = args.value("--size")) {
     if (std::sscanf(size->c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 || options.height < 240) {

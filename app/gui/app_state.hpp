@@ -26,6 +26,10 @@ struct ClipView {
   std::shared_ptr<const ClipVideo> video;         // index + grid map once opened
   std::vector<std::shared_ptr<const CachedFrame>> grid;  // by grid frame, filled as they come
   std::string video_error;
+  // Between grid frames (Shift+Left/Right): the native source frame asked for and, once
+  // decoded, shown instead of the grid frame. -1: showing the grid.
+  int native_source_frame = -1;
+  std::shared_ptr<const CachedFrame> native;
   std::vector<ClipEvaluation> evaluations;        // one per source, for the lanes
   ClipEvaluation gt_only;                         // no predictions: GT lanes when there is no source
 };
@@ -38,6 +42,8 @@ struct AppState {
   ClipView view;
   int grid_frame = 0;
   bool playing = false;
+  int play_direction = 1;     // J plays backwards, L forwards
+  int play_speed = 1;         // 1x, 2x, 4x (repeated J/L)
   double play_clock_s = 0.0;
   int grid_length() const { return view.video ? view.video->grid.length() : 25; }
 };

@@ -59,6 +59,49 @@ void select_clip_by_key(AppState& state, DecodeService& service, const std::stri
 
 void set_grid_frame(AppState& state, int grid_frame) {
   state.grid_frame = std::clamp(grid_frame, 0, std::max(0, state.grid_length() - 1));
+  state.view.native_source_frame = -1;  // back on the grid
+  state.view.native.reset();
+}
+
+const CachedFrame* shown_frame(const AppState& state) {
+  if (state.view.native_source_frame >= 0 && state.view.native) return state.view.native.get();
+  if (state.view.grid.size() > static_cast<size_t>(state.grid_frame)) return state.view.grid[static_cast<size_t>(state.grid_frame)].get();
+  return nullptr;
+}
+
+void step_native(AppState& state, DecodeService& service, int delta) {
+  if (!state.view.video || state.view.video->grid.length() == 0) return;
+  int current = state.view.native_source_frame;
+  if (current < 0) current = state.view.video->grid.source_frame_index[static_cast<size_t>(state.grid_frame)];
+  show_native(state, service, current + delta);
+}
+
+void show_native(AppState& state, DecodeService& service, int source_frame) {
+  if (!state.view.video || state.view.video->index.frames.empty()) return;
+  int target = std::clamp(source_frame, 0, static_cast<int>(state.view.video->index.frames.size()) - 1);
+  state.view.native_source_frame = target;
+  state.playing = false;
+  // The grid frame follows: the last grid frame whose source frame is at or before the target.
+  const auto& map = state.view.video->grid.source_frame_index;
+  int grid = 0;
+  for (int k = 0; k < static_cast<int>(map.size()); ++k) {
+    if (map[static_cast<size_t>(k)] <= target) grid = k;
+  }
+  state.grid_frame = grid;
+  service.seek_native(target, state.view.generation);
+}
+
+void jkl(AppState& state, char key) {
+  if (key == 'k') {
+    state.playing = false;
+    state.play_speed = 1;
+    return;
+  }
+  int direction = key == 'j' ? -1 : 1;
+  if (state.playing && state.play_direction == direction) state.play_speed = std::min(state.play_speed * 2, 4);
+  else state.play_speed = 1;
+  state.play_direction = direction;
+  state.playing = true;
 }
 
 void drain_decode_events(AppState& state, DecodeService& service) {
@@ -77,6 +120,8 @@ void drain_decode_events(AppState& state, DecodeService& service) {
         }
         break;
       case DecodeEvent::Kind::NativeFrame:
+        // Only the newest request counts: older answers may still arrive after a newer step.
+        if (event.frame && event.frame->source_frame_index == state.view.native_source_frame) state.view.native = event.frame;
         break;
       case DecodeEvent::Kind::Error:
         state.view.video_error = event.error;
@@ -87,11 +132,12 @@ void drain_decode_events(AppState& state, DecodeService& service) {
 
 void advance_playback(AppState& state, double dt_s) {
   if (!state.playing) return;
-  state.play_clock_s += dt_s;
+  state.play_clock_s += dt_s * state.play_speed;
   while (state.play_clock_s >= 1.0 / kGridFps) {
     state.play_clock_s -= 1.0 / kGridFps;
-    int next = state.grid_frame + 1;
-    set_grid_frame(state, next >= state.grid_length() ? 0 : next);  // loops
+    int next = state.grid_frame + state.play_direction;
+    int length = state.grid_length();
+    set_grid_frame(state, next >= length ? 0 : next < 0 ? length - 1 : next);  // loops
   }
 }
 

@@ -13,5 +13,13 @@ void set_grid_frame(AppState& state, int grid_frame);
 void drain_decode_events(AppState& state, DecodeService& service);
 // Advances playback by dt seconds on the grid clock.
 void advance_playback(AppState& state, double dt_s);
+// Shows native (source) frame `source_frame` between grid frames; the service decodes it.
+void show_native(AppState& state, DecodeService& service, int source_frame);
+// Steps one native frame from what is shown.
+void step_native(AppState& state, DecodeService& service, int delta);
+// J/K/L as in video players: J backwards, K pause, L forwards; repeating J/L speeds up.
+void jkl(AppState& state, char key);
+// The frame currently on screen (the native one between grid frames, else the grid frame).
+const CachedFrame* shown_frame(const AppState& state);
 
 }  // namespace idm::gui

@@ -2,20 +2,22 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
+#include "commands.hpp"
 #include "panels.hpp"
 #include "texture.hpp"
 
 namespace idm::gui {
 
-void draw_video(const AppState& state, render::Texture& texture) {
+void draw_video(const AppState& state, render::Texture& texture, VideoUi& ui) {
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 available = ImGui::GetContentRegionAvail();
+  ImVec2 panel_end(origin.x + available.x, origin.y + available.y);
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddRectFilled(origin, ImVec2(origin.x + available.x, origin.y + available.y), IM_COL32(18, 18, 22, 255));
-  const CachedFrame* frame = nullptr;
-  if (state.view.grid.size() > static_cast<size_t>(state.grid_frame)) frame = state.view.grid[static_cast<size_t>(state.grid_frame)].get();
+  draw->AddRectFilled(origin, panel_end, IM_COL32(18, 18, 22, 255));
+  const CachedFrame* frame = shown_frame(state);
   if (!frame || texture.empty()) {
     const char* message = !state.view.video_error.empty() ? state.view.video_error.c_str()
                           : state.view.clip < 0        ? "open a dataset to see its clips"
@@ -25,21 +27,49 @@ void draw_video(const AppState& state, render::Texture& texture) {
     ImGui::Dummy(available);
     return;
   }
-  // Fit: the largest size with the video's aspect ratio inside the panel, centred.
-  float scale = std::min(available.x / static_cast<float>(texture.width()), available.y / static_cast<float>(texture.height()));
-  ImVec2 size(texture.width() * scale, texture.height() * scale);
-  ImVec2 top_left(origin.x + (available.x - size.x) / 2, origin.y + (available.y - size.y) / 2);
-  draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id())), top_left,
-                 ImVec2(top_left.x + size.x, top_left.y + size.y));
-  char badge[160];
+  // One transform, image -> screen: fit, times the user's zoom, centred, plus the pan.
+  float fit = std::min(available.x / static_cast<float>(texture.width()), available.y / static_cast<float>(texture.height()));
+  float scale = fit * ui.zoom;
+  ImVec2 centre(origin.x + available.x / 2 + ui.pan_x, origin.y + available.y / 2 + ui.pan_y);
+  ImVec2 top_left(centre.x - texture.width() * scale / 2, centre.y - texture.height() * scale / 2);
+  ImVec2 bottom_right(top_left.x + texture.width() * scale, top_left.y + texture.height() * scale);
+
+  // The panel is the canvas: wheel zooms around the cursor, drag pans, double-click fits.
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::InvisibleButton("video_canvas", ImVec2(std::max(available.x, 1.0f), std::max(available.y, 1.0f)));
+  ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) {
+    float new_zoom = std::clamp(ui.zoom * std::pow(1.15f, io.MouseWheel), 1.0f, 40.0f);
+    float ratio = new_zoom / ui.zoom;
+    // Keep the image point under the cursor where it is.
+    float panel_centre_x = origin.x + available.x / 2, panel_centre_y = origin.y + available.y / 2;
+    ui.pan_x = (io.MousePos.x - panel_centre_x) - (io.MousePos.x - centre.x) * ratio;
+    ui.pan_y = (io.MousePos.y - panel_centre_y) - (io.MousePos.y - centre.y) * ratio;
+    ui.zoom = new_zoom;
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    ui.pan_x += io.MouseDelta.x;
+    ui.pan_y += io.MouseDelta.y;
+  }
+  if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) ui = VideoUi{};
+
+  draw->PushClipRect(origin, panel_end, true);
+  draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id())), top_left, bottom_right);
+  char badge[200];
   double pts_s = static_cast<double>(frame->pts_us - state.view.video->index.container_start_us) / 1e6;
-  std::snprintf(badge, sizeof badge, "F%02d  source frame %d  pts %.3f s  %dx%d", state.grid_frame, frame->source_frame_index, pts_s,
-                frame->width, frame->height);
+  if (state.view.native_source_frame >= 0) {
+    std::snprintf(badge, sizeof badge, "native frame %d (after F%02d)  pts %.3f s  zoom %.1fx", frame->source_frame_index, state.grid_frame,
+                  pts_s, ui.zoom);
+  } else {
+    std::snprintf(badge, sizeof badge, "F%02d  source frame %d  pts %.3f s  %dx%d  zoom %.1fx", state.grid_frame, frame->source_frame_index,
+                  pts_s, frame->width, frame->height, ui.zoom);
+  }
   ImVec2 text = ImGui::CalcTextSize(badge);
-  draw->AddRectFilled(ImVec2(top_left.x + 8, top_left.y + 8), ImVec2(top_left.x + 20 + text.x, top_left.y + 16 + text.y),
-                      IM_COL32(0, 0, 0, 190), 4.0f);
-  draw->AddText(ImVec2(top_left.x + 14, top_left.y + 12), IM_COL32(255, 255, 255, 255), badge);
-  ImGui::Dummy(available);
+  ImVec2 badge_at(std::max(top_left.x, origin.x) + 8, std::max(top_left.y, origin.y) + 8);
+  draw->AddRectFilled(badge_at, ImVec2(badge_at.x + 12 + text.x, badge_at.y + 8 + text.y),
+                      state.view.native_source_frame >= 0 ? IM_COL32(120, 60, 0, 210) : IM_COL32(0, 0, 0, 190), 4.0f);
+  draw->AddText(ImVec2(badge_at.x + 6, badge_at.y + 4), IM_COL32(255, 255, 255, 255), badge);
+  draw->PopClipRect();
 }
 
 }  // namespace idm::gui

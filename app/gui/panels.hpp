@@ -18,8 +18,15 @@ struct BrowserUi {
   char filter[128] = {};
 };
 
+// Zoom (1 = fit) and pan (screen pixels) of the video view.
+struct VideoUi {
+  float zoom = 1.0f;
+  float pan_x = 0.0f;
+  float pan_y = 0.0f;
+};
+
 void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests);
-void draw_video(const AppState& state, render::Texture& texture);
+void draw_video(const AppState& state, render::Texture& texture, VideoUi& ui);
 void draw_timeline(const AppState& state, PanelRequests& requests);
 
 }  // namespace idm::gui

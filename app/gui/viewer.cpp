@@ -49,8 +49,18 @@ void load_everything(const ViewerOptions& options, AppState& state) {
 void handle_keys(AppState& state, DecodeService& service) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) set_grid_frame(state, state.grid_frame + 1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) set_grid_frame(state, state.grid_frame - 1);
+  bool shift = io.KeyShift;
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) {
+    if (shift) step_native(state, service, +1);
+    else set_grid_frame(state, state.grid_frame + 1);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) {
+    if (shift) step_native(state, service, -1);
+    else set_grid_frame(state, state.grid_frame - 1);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_J, false)) jkl(state, 'j');
+  if (ImGui::IsKeyPressed(GLFW_KEY_K, false)) jkl(state, 'k');
+  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) jkl(state, 'l');
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) set_grid_frame(state, 0);
   if (ImGui::IsKeyPressed(GLFW_KEY_END)) set_grid_frame(state, state.grid_length() - 1);
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) state.playing = !state.playing;
@@ -105,6 +115,7 @@ int run_viewer(const ViewerOptions& options) {
     render::Texture texture;
     const CachedFrame* uploaded = nullptr;
     BrowserUi browser;
+    VideoUi video_ui;
     float browser_width = 560.0f, video_fraction = 0.6f;
     if (!state.dataset.clips.empty()) {
       if (options.clip_key.empty()) select_clip(state, service, 0);
@@ -112,18 +123,21 @@ int run_viewer(const ViewerOptions& options) {
       set_grid_frame(state, options.grid_frame);
     }
     int frames_with_target = 0;
+    bool native_requested = false;
     double last_time = glfwGetTime();
     while (!glfwWindowShouldClose(window)) {
       glfwPollEvents();
       drain_decode_events(state, service);
+      if (options.native_source_frame >= 0 && !native_requested && state.view.video) {
+        show_native(state, service, options.native_source_frame);
+        native_requested = true;
+      }
       double now = glfwGetTime();
       advance_playback(state, now - last_time);
       last_time = now;
 
       // Upload only when the shown frame changes.
-      const CachedFrame* shown = state.view.grid.size() > static_cast<size_t>(state.grid_frame)
-                                     ? state.view.grid[static_cast<size_t>(state.grid_frame)].get()
-                                     : nullptr;
+      const CachedFrame* shown = shown_frame(state);
       if (shown && shown != uploaded) {
         texture.upload(shown->rgba.data(), shown->width, shown->height);
         uploaded = shown;
@@ -151,13 +165,20 @@ int run_viewer(const ViewerOptions& options) {
       float right_height = ImGui::GetContentRegionAvail().y;
       video_fraction = std::clamp(video_fraction, 0.2f, 0.85f);
       ImGui::BeginChild("video", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
-      draw_video(state, texture);
+      draw_video(state, texture, video_ui);
       ImGui::EndChild();
       ImGui::Button("##split_h", ImVec2(-1, 6));  // drag to resize video vs timeline
       if (ImGui::IsItemActive()) video_fraction += ImGui::GetIO().MouseDelta.y / right_height;
       ImGui::BeginChild("timeline", ImVec2(0, 0), true);
-      ImGui::Text("F%02d / %d   %s   profile %s   [Space] play  [Left/Right] frame  [ ] clip", state.grid_frame, state.grid_length(),
-                  state.playing ? "playing" : "paused", state.profile.name.c_str());
+      ImGui::Text("F%02d / %d   %s", state.grid_frame, state.grid_length(),
+                  !state.playing ? "paused" : state.play_direction > 0 ? (state.play_speed > 1 ? "playing fast" : "playing") : "playing backwards");
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(90);
+      int goto_frame = state.grid_frame;
+      if (ImGui::InputInt("go to", &goto_frame, 1, 5, ImGuiInputTextFlags_EnterReturnsTrue)) requests.seek_frame = goto_frame;
+      ImGui::SameLine();
+      ImGui::TextDisabled("profile %s   Space play  J/K/L  Left/Right frame  Shift: native frame  [ ] clip  wheel: zoom",
+                          state.profile.name.c_str());
       draw_timeline(state, requests);
       ImGui::EndChild();
       ImGui::EndChild();
@@ -176,7 +197,8 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
       if (options.screenshot) {
-        bool ready = state.dataset.clips.empty() || uploaded != nullptr || !state.view.video_error.empty();
+        bool native_pending = options.native_source_frame >= 0 && (!native_requested || uploaded != state.view.native.get());
+        bool ready = state.dataset.clips.empty() || !state.view.video_error.empty() || (uploaded != nullptr && !native_pending);
         if (ready && ++frames_with_target >= 3) {  // a few frames so the layout has settled
           std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
           render::read_framebuffer(width, height, pixels.data());

@@ -108,31 +108,45 @@ class Viewer(unittest.TestCase):
             f.write(b"not a video")
         self.screenshot("broken", broken, "--clip", self.keys[0])
 
-    def test_keys_move_the_playhead(self):
+    def live_keys(self, name, start_frame, keys):
+        """Runs the viewer in a live window at `start_frame`, sends `keys` (xdotool names) with
+        keydown / short sleep / keyup (imgui 1.86 misses instant taps), returns the screen."""
         if not shutil.which("xdotool") or not shutil.which("import"):
             self.skipTest("xdotool or ImageMagick not installed")
-        # A live window under one Xvfb: start at F05, press Right three times (keydown, short
-        # sleep, keyup: imgui 1.86 misses instant taps), then grab the screen.
-        out = os.path.join(self.tmp, "keys.png")
+        out = os.path.join(self.tmp, name + ".png")
+        presses = " ".join(keys)
         script = (
-            f"{BINARY} {self.dataset} --clip {self.keys[0]} --frame 5 --size 1280x800 & pid=$!; "
+            f"{BINARY} {self.dataset} --clip {self.keys[0]} --frame {start_frame} --size 1280x800 & pid=$!; "
             "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
-            "for k in Right Right Right; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.15; done; "
-            f"sleep 0.5; import -window root {out}; kill $pid; wait $pid 2>/dev/null; true"
+            f"for k in {presses}; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.25; done; "
+            f"sleep 0.8; import -window root {out}; kill $pid; wait $pid 2>/dev/null; true"
         )
         result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120)
         self.assertTrue(os.path.exists(out), result.stderr)
-        png = os.path.join(self.tmp, "keys_rgba.png")
+        png = os.path.join(self.tmp, name + "_rgba.png")
         subprocess.run(["convert", out, "-crop", "1280x800+0+0", "+repage", "-define", "png:color-type=6", png], check=True)
-        _, _, after_keys = read_png(png)
+        return read_png(png)[2]
+
+    def assert_shows(self, actual, expected, before, what):
+        # The rows (right half: video and timeline) where `before` and `expected` differ decide it.
+        deciding = [y for y in range(40, 700) if before[y][2400:5120] != expected[y][2400:5120]]
+        self.assertGreater(len(deciding), 40, "the two states must differ somewhere, or this test proves nothing")
+        like_expected = sum(1 for y in deciding if actual[y][2400:5120] == expected[y][2400:5120])
+        self.assertGreater(like_expected, 0.9 * len(deciding), what)
+
+    def test_keys_move_the_playhead(self):
+        after_keys = self.live_keys("keys", 5, ["Right", "Right", "Right"])
         _, _, at_f08 = self.screenshot("f08", self.dataset, "--clip", self.keys[0], "--frame", "8")
         _, _, at_f05 = self.screenshot("f05", self.dataset, "--clip", self.keys[0], "--frame", "5")
-        # The rows (right half: video and timeline) where F05 and F08 differ decide it.
-        deciding = [y for y in range(40, 700) if at_f05[y][2400:5120] != at_f08[y][2400:5120]]
-        self.assertGreater(len(deciding), 40, "F05 and F08 must differ somewhere, or this test proves nothing")
-        like_f08 = sum(1 for y in deciding if after_keys[y][2400:5120] == at_f08[y][2400:5120])
-        self.assertGreater(like_f08, 0.9 * len(deciding), "after three Right presses the viewer should show F08")
+        self.assert_shows(after_keys, at_f08, at_f05, "after three Right presses the viewer should show F08")
+
+    def test_shift_arrows_step_native_frames(self):
+        # F05 shows source frame 32 (6k+2); two Shift+Right steps show native frame 34.
+        after_keys = self.live_keys("native", 5, ["shift+Right", "shift+Right"])
+        _, _, native = self.screenshot("n34", self.dataset, "--clip", self.keys[0], "--native", "34")
+        _, _, at_f05 = self.screenshot("f05n", self.dataset, "--clip", self.keys[0], "--frame", "5")
+        self.assert_shows(after_keys, native, at_f05, "two Shift+Right presses from F05 should show native frame 34")
 
 
 if __name__ == "__main__":
