@@ -41,6 +41,7 @@ struct AppState {
   ScoringProfile profile;
   ClipView view;
   int grid_frame = 0;
+  std::string status;  // the last thing that went wrong (or was opened), shown in the menu bar
   bool playing = false;
   int play_direction = 1;     // J plays backwards, L forwards
   int play_speed = 1;         // 1x, 2x, 4x (repeated J/L)

@@ -1,6 +1,9 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <filesystem>
+
+#include "recent.hpp"
 
 namespace idm::gui {
 
@@ -28,6 +31,60 @@ void evaluate_sources(AppState& state) {
 }
 
 }  // namespace
+
+void open_dataset(AppState& state, DecodeService& service, const std::string& path) {
+  Dataset dataset;
+  std::string error;
+  if (!load_dataset(path, DatasetLoadOptions{}, dataset, error)) {
+    state.status = error;
+    return;
+  }
+  state.dataset = std::move(dataset);
+  state.dataset_path = path;
+  state.sources.clear();
+  state.view = ClipView{};
+  state.grid_frame = 0;
+  state.status = "opened " + path + " (" + std::to_string(state.dataset.clips.size()) + " clips)";
+  if (!remember_dataset(path, error)) state.status += "; recent list not saved: " + error;
+  if (!state.dataset.clips.empty()) select_clip(state, service, 0);
+}
+
+void add_source(AppState& state, const std::string& path) {
+  if (state.dataset_path.empty()) {
+    state.status = "open a dataset before adding predictions";
+    return;
+  }
+  Source source;
+  std::string error;
+  if (!load_prediction_source(path, state.dataset, source.predictions, error)) {
+    state.status = error;
+    return;
+  }
+  source.score = score_dataset(state.dataset, source.predictions, state.profile);
+  state.status = "added " + source.predictions.name + " (" + std::to_string(source.predictions.by_clip.size()) + " clips, " +
+                 std::to_string(source.predictions.warnings.size()) + " warnings)";
+  state.sources.push_back(std::move(source));
+  if (state.view.clip >= 0) evaluate_sources(state);
+}
+
+void remove_source(AppState& state, size_t index) {
+  if (index >= state.sources.size()) return;
+  state.status = "removed " + state.sources[index].predictions.name;
+  state.sources.erase(state.sources.begin() + static_cast<ptrdiff_t>(index));
+  if (state.view.clip >= 0) evaluate_sources(state);
+}
+
+void open_path(AppState& state, DecodeService& service, const std::string& path) {
+  std::error_code code;
+  bool dataset_folder = false;
+  if (std::filesystem::is_directory(path, code)) {
+    for (auto it = std::filesystem::directory_iterator(path, code); !code && it != std::filesystem::directory_iterator(); it.increment(code)) {
+      if (it->path().filename().string().starts_with("clips_recording_") && it->is_directory(code)) dataset_folder = true;
+    }
+  }
+  if (dataset_folder || state.dataset_path.empty()) open_dataset(state, service, path);
+  else add_source(state, path);
+}
 
 void select_clip(AppState& state, DecodeService& service, int clip_index) {
   if (state.dataset.clips.empty()) return;

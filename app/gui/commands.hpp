@@ -4,6 +4,14 @@
 
 namespace idm::gui {
 
+// Opens a dataset (replacing the current one and its sources) and remembers it as recent.
+void open_dataset(AppState& state, DecodeService& service, const std::string& path);
+// Adds a prediction source (results file or per-clip folder) to the open dataset.
+void add_source(AppState& state, const std::string& path);
+void remove_source(AppState& state, size_t index);
+// A dropped or picked path: a dataset folder opens, a .json file or other folder is a source.
+void open_path(AppState& state, DecodeService& service, const std::string& path);
+
 // Selects a clip: asks the decode service for its grid, evaluates every source on it.
 void select_clip(AppState& state, DecodeService& service, int clip_index);
 void select_clip_by_key(AppState& state, DecodeService& service, const std::string& key);

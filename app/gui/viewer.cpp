@@ -12,7 +12,9 @@
 
 #include "../png_writer.hpp"
 #include "commands.hpp"
+#include "folder_picker.hpp"
 #include "panels.hpp"
+#include "recent.hpp"
 #include "texture.hpp"
 
 namespace idm::gui {
@@ -21,28 +23,63 @@ namespace {
 
 constexpr size_t kCacheBytes = 1536ull << 20;  // ~8 clips of 1728x1080 RGBA grid frames
 
-// Loads the dataset and the prediction sources; problems go to stderr, nothing stops.
-void load_everything(const ViewerOptions& options, AppState& state) {
+// The command line's dataset and sources; problems go to stderr and the status line.
+void load_from_options(const ViewerOptions& options, AppState& state, DecodeService& service) {
   std::string error;
   if (!load_profile(options.profile, state.profile, error)) {
     std::fprintf(stderr, "idmscope: %s (using the reference profile)\n", error.c_str());
     load_profile("reference", state.profile, error);
   }
   if (options.dataset.empty()) return;
-  state.dataset_path = options.dataset;
-  if (!load_dataset(options.dataset, DatasetLoadOptions{}, state.dataset, error)) {
-    std::fprintf(stderr, "idmscope: %s\n", error.c_str());
-    return;
-  }
+  open_dataset(state, service, options.dataset);
+  if (state.dataset_path.empty()) std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
   for (const std::string& path : options.predictions) {
-    Source source;
-    if (!load_prediction_source(path, state.dataset, source.predictions, error)) {
-      std::fprintf(stderr, "idmscope: %s\n", error.c_str());
-      continue;
-    }
-    source.score = score_dataset(state.dataset, source.predictions, state.profile);
-    state.sources.push_back(std::move(source));
+    size_t before = state.sources.size();
+    add_source(state, path);
+    if (state.sources.size() == before) std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
   }
+}
+
+// Paths dropped on the window (GLFW calls back during glfwPollEvents, on the main thread).
+struct DropBox {
+  std::vector<std::string> paths;
+};
+
+void on_drop(GLFWwindow* window, int count, const char** paths) {
+  auto* box = static_cast<DropBox*>(glfwGetWindowUserPointer(window));
+  for (int i = 0; i < count; ++i) box->paths.emplace_back(paths[i]);
+}
+
+// File menu: open, recent, add/remove predictions.
+void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_picker, FolderPicker& source_picker) {
+  if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open dataset...", "Ctrl+O")) dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
+    if (ImGui::BeginMenu("Recent datasets")) {
+      std::vector<std::string> recent = load_recent_datasets();
+      if (recent.empty()) ImGui::TextDisabled("(none yet)");
+      for (const std::string& path : recent) {
+        if (ImGui::MenuItem(path.c_str())) open_dataset(state, service, path);
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Add predictions...", nullptr, false, !state.dataset_path.empty())) {
+      source_picker.open("Add predictions (results file or per-clip folder)", FolderPicker::Mode::FolderOrJson, state.dataset_path);
+    }
+    if (ImGui::BeginMenu("Remove predictions", !state.sources.empty())) {
+      for (size_t i = 0; i < state.sources.size(); ++i) {
+        if (ImGui::MenuItem(state.sources[i].predictions.name.c_str())) {
+          remove_source(state, i);
+          break;
+        }
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::EndMenu();
+  }
+  if (!state.status.empty()) ImGui::TextDisabled("   %s", state.status.c_str());
+  ImGui::EndMenuBar();
 }
 
 // Global keys (imgui 1.86: IsKeyPressed takes GLFW key codes).
@@ -83,7 +120,6 @@ void load_font() {
 
 int run_viewer(const ViewerOptions& options) {
   AppState state;
-  load_everything(options, state);
 
   if (!glfwInit()) {
     std::fprintf(stderr, "idmscope: cannot start the window system (no display? run under xvfb-run)\n");
@@ -112,14 +148,18 @@ int run_viewer(const ViewerOptions& options) {
   int status = 0;
   {
     DecodeService service(kCacheBytes);
+    DropBox dropped;
+    glfwSetWindowUserPointer(window, &dropped);
+    glfwSetDropCallback(window, on_drop);
+    FolderPicker dataset_picker, source_picker;
+    load_from_options(options, state, service);
     render::Texture texture;
     const CachedFrame* uploaded = nullptr;
     BrowserUi browser;
     VideoUi video_ui;
     float browser_width = 560.0f, video_fraction = 0.6f;
     if (!state.dataset.clips.empty()) {
-      if (options.clip_key.empty()) select_clip(state, service, 0);
-      else select_clip_by_key(state, service, options.clip_key);
+      if (!options.clip_key.empty()) select_clip_by_key(state, service, options.clip_key);
       set_grid_frame(state, options.grid_frame);
     }
     int frames_with_target = 0;
@@ -127,6 +167,8 @@ int run_viewer(const ViewerOptions& options) {
     double last_time = glfwGetTime();
     while (!glfwWindowShouldClose(window)) {
       glfwPollEvents();
+      for (const std::string& path : dropped.paths) open_path(state, service, path);
+      dropped.paths.clear();
       drain_decode_events(state, service);
       if (options.native_source_frame >= 0 && !native_requested && state.view.video) {
         show_native(state, service, options.native_source_frame);
@@ -151,7 +193,15 @@ int run_viewer(const ViewerOptions& options) {
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
       ImGui::SetNextWindowSize(viewport->WorkSize);
-      ImGui::Begin("idmscope", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
+      ImGui::Begin("idmscope", nullptr,
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
+      draw_menu(state, service, dataset_picker, source_picker);
+      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) {
+        dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
+      }
+      std::string picked;
+      if (dataset_picker.draw(picked)) open_dataset(state, service, picked);
+      if (source_picker.draw(picked)) add_source(state, picked);
       ImVec2 size = ImGui::GetContentRegionAvail();
       browser_width = std::clamp(browser_width, 200.0f, size.x - 300.0f);
       ImGui::BeginChild("browser", ImVec2(browser_width, 0), true);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """GUI tests: the real viewer in a real window under Xvfb (Mesa llvmpipe), checked through
 screenshots it saves itself (--screenshot) and through keys sent with xdotool."""
+import json
 import os
 import shutil
 import struct
@@ -96,6 +97,21 @@ class Viewer(unittest.TestCase):
         _, _, later = self.screenshot("f20", self.dataset, "--clip", self.keys[0], "--frame", "20")
         differing = sum(1 for a, b in zip(first, later) if a != b)
         self.assertGreater(differing, 50)
+
+    def test_opening_a_dataset_remembers_it_in_the_xdg_config_dir(self):
+        config = os.path.join(self.tmp, "config")
+        os.makedirs(os.path.join(config, "idmscope"))
+        with open(os.path.join(config, "idmscope", "recent.json"), "w") as f:
+            f.write('{"theme": "dark", "datasets": ["/nowhere/old"]}')
+        out = os.path.join(self.tmp, "recent.png")
+        env = dict(os.environ, XDG_CONFIG_HOME=config)
+        result = subprocess.run(XVFB + [BINARY, self.dataset, "--screenshot", out, "--size", "1280x800"],
+                                capture_output=True, text=True, timeout=120, env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(os.path.join(config, "idmscope", "recent.json")) as f:
+            recent = json.load(f)
+        self.assertEqual(recent["datasets"], [os.path.abspath(self.dataset), "/nowhere/old"])
+        self.assertEqual(recent["theme"], "dark")  # keys we do not know survive
 
     def test_without_a_dataset_and_with_a_broken_clip_it_still_runs(self):
         _, _, rows = self.screenshot("empty")
