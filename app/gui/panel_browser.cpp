@@ -1,6 +1,7 @@
 // The clip browser: one row per clip with tag, GT count, labelled/total and F1 per source.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -18,28 +19,77 @@ bool matches(const std::string& text, const char* filter) {
 
 }  // namespace
 
+namespace {
+
+// The F1 of clip i under source s (-1 when the clip could not be read).
+double clip_f1(const AppState& state, size_t source, size_t clip) {
+  const auto& score = state.sources[source].score.clips[clip];
+  return score.error.empty() ? precision_recall_f1(score.evaluation.total).f1 : -1.0;
+}
+
+size_t labelled_count(const AppState& state, const DatasetClip& clip) {
+  size_t labelled = 0;
+  if (auto it = state.dataset.annotations.clips.find(clip.key); it != state.dataset.annotations.clips.end()) {
+    for (const auto& entry : it->second.entries) labelled += entry.value.has_value();
+  }
+  return labelled;
+}
+
+// Sorts `order` by the table's sort spec (column 0 clip, 1 tag, 2 GT, 3 labels, 4+ F1 per source).
+void sort_rows(const AppState& state, const ImGuiTableSortSpecs* specs, std::vector<int>& order) {
+  if (!specs || specs->SpecsCount == 0) return;
+  const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
+  auto key_less = [&](int a, int b) {
+    const DatasetClip& x = state.dataset.clips[static_cast<size_t>(a)];
+    const DatasetClip& y = state.dataset.clips[static_cast<size_t>(b)];
+    switch (spec.ColumnIndex) {
+      case 0: return x.key < y.key;
+      case 1: return x.log.tag < y.log.tag;
+      case 2: return x.canonical_gt.size() < y.canonical_gt.size();
+      case 3: return labelled_count(state, x) < labelled_count(state, y);
+      default: {
+        size_t source = static_cast<size_t>(spec.ColumnIndex - 4);
+        return clip_f1(state, source, static_cast<size_t>(a)) < clip_f1(state, source, static_cast<size_t>(b));
+      }
+    }
+  };
+  bool descending = spec.SortDirection == ImGuiSortDirection_Descending;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return descending ? key_less(b, a) : key_less(a, b); });
+}
+
+}  // namespace
+
 void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests) {
   ImGui::TextUnformatted(state.dataset_path.empty() ? "(no dataset)" : state.dataset_path.c_str());
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##filter", "filter by clip or tag", ui.filter, sizeof ui.filter);
   int columns = 4 + static_cast<int>(state.sources.size());
-  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                          ImGuiTableFlags_Sortable;
   if (!ImGui::BeginTable("clips", columns, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("clip", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("clip", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort);
   ImGui::TableSetupColumn("tag", ImGuiTableColumnFlags_WidthFixed, 100);
   ImGui::TableSetupColumn("GT", ImGuiTableColumnFlags_WidthFixed, 30);
   ImGui::TableSetupColumn("labels", ImGuiTableColumnFlags_WidthFixed, 50);
   for (const Source& source : state.sources) ImGui::TableSetupColumn(("F1 " + source.predictions.name).c_str(), ImGuiTableColumnFlags_WidthFixed, 56);
   ImGui::TableHeadersRow();
+
+  ui.order.clear();
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     const DatasetClip& clip = state.dataset.clips[i];
+    if (matches(clip.key, ui.filter) || matches(clip.log.tag, ui.filter)) ui.order.push_back(static_cast<int>(i));
+  }
+  sort_rows(state, ImGui::TableGetSortSpecs(), ui.order);
+
+  for (int index : ui.order) {
+    size_t i = static_cast<size_t>(index);
+    const DatasetClip& clip = state.dataset.clips[i];
     std::string name = std::filesystem::path(clip.key).filename().string();
-    if (!matches(clip.key, ui.filter) && !matches(clip.log.tag, ui.filter)) continue;
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    bool selected = static_cast<int>(i) == state.view.clip;
-    if (ImGui::Selectable(name.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) requests.select_clip = static_cast<int>(i);
+    bool selected = index == state.view.clip;
+    if (ImGui::Selectable(name.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) requests.select_clip = index;
     if (selected && ImGui::IsWindowAppearing()) ImGui::SetScrollHereY();
     if (!clip.loaded) {
       ImGui::TableNextColumn();
@@ -52,15 +102,11 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     ImGui::TableNextColumn();
     ImGui::Text("%zu", clip.canonical_gt.size());
     ImGui::TableNextColumn();
-    size_t labelled = 0;
-    if (auto it = state.dataset.annotations.clips.find(clip.key); it != state.dataset.annotations.clips.end()) {
-      for (const auto& entry : it->second.entries) labelled += entry.value.has_value();
-    }
-    ImGui::Text("%zu/%zu", labelled, clip.canonical_gt.size());
-    for (const Source& source : state.sources) {
+    ImGui::Text("%zu/%zu", labelled_count(state, clip), clip.canonical_gt.size());
+    for (size_t s = 0; s < state.sources.size(); ++s) {
       ImGui::TableNextColumn();
-      const auto& clip_score = source.score.clips[i];
-      if (clip_score.error.empty()) ImGui::Text("%.3f", precision_recall_f1(clip_score.evaluation.total).f1);
+      double f1 = clip_f1(state, s, i);
+      if (f1 >= 0) ImGui::Text("%.3f", f1);
     }
   }
   ImGui::EndTable();

@@ -1,5 +1,7 @@
 #pragma once
 // One function per panel; each draws from AppState and records what the user asked for.
+#include <vector>
+
 #include "app_state.hpp"
 
 namespace idm::render {
@@ -16,6 +18,7 @@ struct PanelRequests {
 // UI-only state that survives between frames (kept out of statics).
 struct BrowserUi {
   char filter[128] = {};
+  std::vector<int> order;  // clip indices in the order shown (sorted, filtered); Up/Down walk it
 };
 
 // Zoom (1 = fit) and pan (screen pixels) of the video view.

@@ -83,7 +83,7 @@ void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_pi
 }
 
 // Global keys (imgui 1.86: IsKeyPressed takes GLFW key codes).
-void handle_keys(AppState& state, DecodeService& service) {
+void handle_keys(AppState& state, DecodeService& service, const BrowserUi& browser) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
   bool shift = io.KeyShift;
@@ -101,8 +101,16 @@ void handle_keys(AppState& state, DecodeService& service) {
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) set_grid_frame(state, 0);
   if (ImGui::IsKeyPressed(GLFW_KEY_END)) set_grid_frame(state, state.grid_length() - 1);
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) state.playing = !state.playing;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT_BRACKET)) select_clip(state, service, state.view.clip + 1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT_BRACKET)) select_clip(state, service, state.view.clip - 1);
+  // [ ] and Up/Down walk the clips in the browser's order (sorted and filtered).
+  int step = 0;
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT_BRACKET) || ImGui::IsKeyPressed(GLFW_KEY_DOWN)) step = 1;
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT_BRACKET) || ImGui::IsKeyPressed(GLFW_KEY_UP)) step = -1;
+  if (step != 0 && !browser.order.empty()) {
+    auto at = std::find(browser.order.begin(), browser.order.end(), state.view.clip);
+    long position = at == browser.order.end() ? 0 : (at - browser.order.begin()) + step;
+    position = std::clamp<long>(position, 0, static_cast<long>(browser.order.size()) - 1);
+    select_clip(state, service, browser.order[static_cast<size_t>(position)]);
+  }
 }
 
 void load_font() {
@@ -188,7 +196,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      handle_keys(state, service);
+      handle_keys(state, service, browser);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);

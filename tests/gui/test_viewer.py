@@ -157,6 +157,12 @@ class Viewer(unittest.TestCase):
         _, _, at_f05 = self.screenshot("f05", self.dataset, "--clip", self.keys[0], "--frame", "5")
         self.assert_shows(after_keys, at_f08, at_f05, "after three Right presses the viewer should show F08")
 
+    def test_down_arrow_selects_the_next_clip_in_browser_order(self):
+        after_keys = self.live_keys("down", 0, ["Down"])
+        _, _, second = self.screenshot("clip1", self.dataset, "--clip", self.keys[1])
+        _, _, first = self.screenshot("clip0", self.dataset, "--clip", self.keys[0])
+        self.assert_shows(after_keys, second, first, "Down should select the next clip (browser order: by name)")
+
     def test_shift_arrows_step_native_frames(self):
         # F05 shows source frame 32 (6k+2); two Shift+Right steps show native frame 34.
         after_keys = self.live_keys("native", 5, ["shift+Right", "shift+Right"])
