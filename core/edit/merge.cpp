@@ -1,0 +1,193 @@
+#include "edit/merge.hpp"
+
+#include <set>
+
+#include "util/python_compat.hpp"
+
+namespace idm::edit {
+
+namespace {
+
+const Json kEmptyObject = Json::object();
+const Json kEmptyArray = Json::array();
+
+std::optional<int64_t> key_index(const std::string& key) {
+  int64_t parsed = 0;
+  if (py::parse_int(key, parsed)) return parsed;
+  return std::nullopt;
+}
+
+// One side's clip entries taken apart: labels of additions travel with their addition.
+struct Parts {
+  Json plain_labels = Json::object();  // labels that do not address an addition
+  std::vector<std::optional<Json>> addition_labels;
+  Json extras = Json::object();        // overrides members other than the three known ones
+  Json edits = Json::object();
+  Json deletions = Json::array();
+  Json additions = Json::array();
+};
+
+Parts split(const ClipSideState& state, size_t canonical_count) {
+  Parts parts;
+  if (state.overrides) {
+    for (const auto& [key, value] : state.overrides->items()) {
+      if (key == "edits") parts.edits = value;
+      else if (key == "deletions") parts.deletions = value;
+      else if (key == "additions") parts.additions = value;
+      else parts.extras[key] = value;
+    }
+  }
+  parts.addition_labels.assign(parts.additions.size(), std::nullopt);
+  if (state.labels) {
+    int64_t first = static_cast<int64_t>(canonical_count), end = first + static_cast<int64_t>(parts.additions.size());
+    for (const auto& [key, value] : state.labels->items()) {
+      std::optional<int64_t> index = key_index(key);
+      if (index && *index >= first && *index < end) parts.addition_labels[static_cast<size_t>(*index - first)] = value;
+      else parts.plain_labels[key] = value;
+    }
+  }
+  return parts;
+}
+
+std::optional<Json> member(const Json& object, const std::string& key) {
+  auto it = object.find(key);
+  if (it == object.end()) return std::nullopt;
+  return *it;
+}
+
+// Per key: the user's value where the user changed it, theirs everywhere else.
+Json merge_objects(const Json& base, const Json& mine, const Json& theirs, const std::string& what, std::vector<std::string>& notes) {
+  Json result = theirs;
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : mine.items()) keys.push_back(key);
+  for (const auto& [key, value] : base.items()) {
+    if (!mine.contains(key)) keys.push_back(key);
+  }
+  for (const std::string& key : keys) {
+    std::optional<Json> base_value = member(base, key), mine_value = member(mine, key), theirs_value = member(theirs, key);
+    if (base_value == mine_value) continue;
+    if (theirs_value != base_value && theirs_value != mine_value) notes.push_back(what + " \"" + key + "\" was changed on both sides; kept yours");
+    if (mine_value) result[key] = *mine_value;
+    else result.erase(key);
+  }
+  return result;
+}
+
+Json merge_sets(const Json& base, const Json& mine, const Json& theirs) {
+  std::multiset<std::string> base_items, mine_items;
+  for (const Json& item : base) base_items.insert(item.dump());
+  for (const Json& item : mine) mine_items.insert(item.dump());
+  Json result = Json::array();
+  std::set<std::string> present;
+  for (const Json& item : theirs) {
+    std::string text = item.dump();
+    if (base_items.count(text) && !mine_items.count(text)) continue;  // the user removed it
+    result.push_back(item);
+    present.insert(text);
+  }
+  for (const Json& item : mine) {
+    std::string text = item.dump();
+    if (!base_items.count(text) && !present.count(text)) {
+      result.push_back(item);
+      present.insert(text);
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+bool merge_clip_states(const ClipSideState& base, const ClipSideState& mine, const ClipSideState& theirs, size_t canonical_count,
+                       MergeResult& out, std::string& error) {
+  out = MergeResult{};
+  if (std::string problem = editability_problem(theirs); !problem.empty()) {
+    error = "the file on disk changed and cannot be merged: " + problem;
+    return false;
+  }
+  if (mine.labels == base.labels && mine.overrides == base.overrides) {
+    out.merged = theirs;
+    return true;
+  }
+  Parts b = split(base, canonical_count), m = split(mine, canonical_count), t = split(theirs, canonical_count);
+
+  // Additions by content: pair the user's list with the base list, then walk theirs.
+  std::vector<int> base_of_mine(m.additions.size(), -1);
+  std::vector<bool> base_kept(b.additions.size(), false);
+  for (size_t j = 0; j < m.additions.size(); ++j) {
+    for (size_t i = 0; i < b.additions.size(); ++i) {
+      if (!base_kept[i] && b.additions[i] == m.additions[j]) {
+        base_of_mine[j] = static_cast<int>(i);
+        base_kept[i] = true;
+        break;
+      }
+    }
+  }
+  std::vector<int> mine_of_base(b.additions.size(), -1);
+  for (size_t j = 0; j < m.additions.size(); ++j) {
+    if (base_of_mine[j] >= 0) mine_of_base[static_cast<size_t>(base_of_mine[j])] = static_cast<int>(j);
+  }
+  Json additions = Json::array();
+  std::vector<std::optional<Json>> addition_labels;
+  std::vector<bool> base_seen(b.additions.size(), false);
+  for (size_t k = 0; k < t.additions.size(); ++k) {
+    int base_index = -1;
+    for (size_t i = 0; i < b.additions.size(); ++i) {
+      if (!base_seen[i] && b.additions[i] == t.additions[k]) {
+        base_index = static_cast<int>(i);
+        base_seen[i] = true;
+        break;
+      }
+    }
+    std::optional<Json> label = t.addition_labels[k];
+    if (base_index >= 0) {
+      int mine_index = mine_of_base[static_cast<size_t>(base_index)];
+      if (mine_index < 0) continue;  // the user deleted this addition
+      const std::optional<Json>& mine_label = m.addition_labels[static_cast<size_t>(mine_index)];
+      if (mine_label != b.addition_labels[static_cast<size_t>(base_index)]) label = mine_label;
+    }
+    additions.push_back(t.additions[k]);
+    addition_labels.push_back(label);
+  }
+  for (size_t j = 0; j < m.additions.size(); ++j) {
+    if (base_of_mine[j] >= 0) continue;
+    additions.push_back(m.additions[j]);  // new (or edited) by the user
+    addition_labels.push_back(m.addition_labels[j]);
+  }
+
+  if (mine.labels == base.labels) {
+    out.merged.labels = theirs.labels;
+    // Their labels of additions stay as they are only if the additions kept their positions.
+    if (additions != t.additions) {
+      Json labels = t.plain_labels;
+      for (size_t k = 0; k < addition_labels.size(); ++k) {
+        if (addition_labels[k]) labels[std::to_string(canonical_count + k)] = *addition_labels[k];
+      }
+      out.merged.labels = labels;
+    }
+  } else {
+    Json labels = merge_objects(b.plain_labels, m.plain_labels, t.plain_labels, "label", out.notes);
+    for (size_t k = 0; k < addition_labels.size(); ++k) {
+      if (addition_labels[k]) labels[std::to_string(canonical_count + k)] = *addition_labels[k];
+    }
+    out.merged.labels = labels;
+  }
+
+  if (mine.overrides == base.overrides) {
+    out.merged.overrides = theirs.overrides;
+  } else {
+    Json overrides = merge_objects(b.extras, m.extras, t.extras, "key", out.notes);
+    Json edits = merge_objects(b.edits, m.edits, t.edits, "edit", out.notes);
+    Json deletions = merge_sets(b.deletions, m.deletions, t.deletions);
+    auto keep = [&](const char* name, Json value) {
+      bool anywhere = (theirs.overrides && theirs.overrides->contains(name)) || (mine.overrides && mine.overrides->contains(name));
+      if (anywhere || !value.empty()) overrides[name] = std::move(value);
+    };
+    keep("edits", std::move(edits));
+    keep("deletions", std::move(deletions));
+    keep("additions", std::move(additions));
+    out.merged.overrides = overrides;
+  }
+  return true;
+}
+
+}  // namespace idm::edit
