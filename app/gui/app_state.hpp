@@ -12,6 +12,7 @@
 #include "scoring/evaluate.hpp"
 #include "scoring/profile.hpp"
 #include "video/decode_service.hpp"
+#include "editor_state.hpp"
 
 namespace idm::gui {
 
@@ -46,6 +47,7 @@ struct AppState {
   int play_direction = 1;     // J plays backwards, L forwards
   int play_speed = 1;         // 1x, 2x, 4x (repeated J/L)
   double play_clock_s = 0.0;
+  EditorState editor;  // labelling / override editor of the selected clip (issue 7)
   int grid_length() const { return view.video ? view.video->grid.length() : 25; }
 };
 

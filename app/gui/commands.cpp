@@ -104,6 +104,10 @@ void select_clip(AppState& state, DecodeService& service, int clip_index) {
   }
 }
 
+void reevaluate_clip(AppState& state) {
+  if (state.view.clip >= 0) evaluate_sources(state);
+}
+
 void select_clip_by_key(AppState& state, DecodeService& service, const std::string& key) {
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     if (state.dataset.clips[i].key == key) {

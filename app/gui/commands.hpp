@@ -15,6 +15,8 @@ void open_path(AppState& state, DecodeService& service, const std::string& path)
 // Selects a clip: asks the decode service for its grid, evaluates every source on it.
 void select_clip(AppState& state, DecodeService& service, int clip_index);
 void select_clip_by_key(AppState& state, DecodeService& service, const std::string& key);
+// Re-scores the selected clip under every source (after an edit of its labels or overrides).
+void reevaluate_clip(AppState& state);
 // Moves the playhead (clamped to the grid).
 void set_grid_frame(AppState& state, int grid_frame);
 // Applies decode events of the current clip; stale generations are dropped.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gt/frame_rule.hpp"
+#include "editor.hpp"
 #include "panels.hpp"
 
 namespace idm::gui {
@@ -131,6 +132,7 @@ void draw_timeline(const AppState& state, PanelRequests& requests) {
                            ? outcome_colour(gt.outcome)
                            : IM_COL32(90, 150, 230, 255);
         ImVec4 box = frame_box(lanes, gt.item.action.frame, 0, 1, colour, text);
+        draw_gt_badge(draw, box, gt, state, requests);  // issue 7: label badge, provenance, selection
         if (hovered(box)) {
           ImGui::SetTooltip("%s %s at F%02d\nGT index %d%s\n%s", action_type_name(type), gt.item.action.detail.c_str(), gt.item.action.frame,
                             gt.item.label_index, gt.label ? (std::string("\nlabel ") + visibility_name(*gt.label)).c_str() : "",

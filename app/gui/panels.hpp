@@ -13,6 +13,7 @@ namespace idm::gui {
 struct PanelRequests {
   int select_clip = -1;  // a row was clicked
   int seek_frame = -1;   // the timeline was clicked or dragged
+  int select_gt = -1;    // a GT item was clicked in a lane (its label index; editor, issue 7)
 };
 
 // UI-only state that survives between frames (kept out of statics).

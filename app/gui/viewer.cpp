@@ -12,6 +12,7 @@
 
 #include "../png_writer.hpp"
 #include "commands.hpp"
+#include "editor.hpp"
 #include "folder_picker.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
@@ -111,6 +112,7 @@ void handle_keys(AppState& state, DecodeService& service, const BrowserUi& brows
     position = std::clamp<long>(position, 0, static_cast<long>(browser.order.size()) - 1);
     select_clip(state, service, browser.order[static_cast<size_t>(position)]);
   }
+  handle_editor_keys(state);  // issue 7: 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
 }
 
 void load_font() {
@@ -178,6 +180,7 @@ int run_viewer(const ViewerOptions& options) {
       for (const std::string& path : dropped.paths) open_path(state, service, path);
       dropped.paths.clear();
       drain_decode_events(state, service);
+      editor_sync(state);  // issue 7: follow the clip, autosave
       if (options.native_source_frame >= 0 && !native_requested && state.view.video) {
         show_native(state, service, options.native_source_frame);
         native_requested = true;
@@ -222,8 +225,13 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::BeginChild("right", ImVec2(0, 0), false);
       float right_height = ImGui::GetContentRegionAvail().y;
       video_fraction = std::clamp(video_fraction, 0.2f, 0.85f);
-      ImGui::BeginChild("video", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
+      float editor_width = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.45f);  // issue 7: editor beside the video
+      ImGui::BeginChild("video", ImVec2(-editor_width, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
       draw_video(state, texture, video_ui);
+      ImGui::EndChild();
+      ImGui::SameLine();
+      ImGui::BeginChild("editor", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoNavInputs);  // Tab is ours
+      draw_editor(state);
       ImGui::EndChild();
       ImGui::Button("##split_h", ImVec2(-1, 6));  // drag to resize video vs timeline
       if (ImGui::IsItemActive()) video_fraction += ImGui::GetIO().MouseDelta.y / right_height;
@@ -246,6 +254,7 @@ int run_viewer(const ViewerOptions& options) {
       // Commands are applied at the end of the frame.
       if (requests.select_clip >= 0) select_clip(state, service, requests.select_clip);
       if (requests.seek_frame >= 0) set_grid_frame(state, requests.seek_frame);
+      if (requests.select_gt >= 0) editor_select(state, requests.select_gt);
 
       int width = 0, height = 0;
       glfwGetFramebufferSize(window, &width, &height);
@@ -269,6 +278,7 @@ int run_viewer(const ViewerOptions& options) {
       }
       glfwSwapBuffers(window);
     }
+    editor_flush(state);  // issue 7: unsaved edits are written before the window goes
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
