@@ -132,7 +132,7 @@ void draw_three_way(const AppState& state, const Row& row) {
                                                           : false;
     auto frame = frame_of_timestamp(event.ts_us, clip.log.start_s, kGridFps);
     if (!relevant || !frame || *frame < row.frame - 1 || *frame > row.frame + 1) continue;
-    if (++shown > 10) break;
+    if (++shown > 8) break;
     ImGui::Text("  F%02lld %8.3f s  %s %s", static_cast<long long>(*frame), (event.ts_us - clip.log.start_s * 1e6) / 1e6,
                 event_kind_name(event.kind), event.kind == EventKind::MouseScroll ? event.payload_json.c_str() : event.name.c_str());
   }
@@ -199,7 +199,6 @@ void draw_editor(AppState& state) {
   ImGui::SameLine();
   if (document.dirty()) ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1), "  * unsaved");
   else ImGui::TextColored(ImVec4(0.5f, 0.8f, 0.5f, 1), "  saved");
-  ImGui::SameLine();
   ImGui::Checkbox("autosave", &editor.autosave);
   ImGui::SameLine();
   if (ImGui::SmallButton("Save")) editor_save(state);
@@ -231,11 +230,13 @@ void draw_editor(AppState& state) {
   for (const Row& row : rows) {
     if (row.label_index == editor.selected) selected = &row;
   }
-  float detail_height = selected || editor.adding ? 250.0f : 40.0f;
+  // The list takes half the panel when an action is selected; the rest scrolls on its own.
+  float available_y = ImGui::GetContentRegionAvail().y;
+  float list_height = selected || editor.adding ? std::max(120.0f, available_y * 0.5f) : std::max(80.0f, available_y - 8.0f);
   int clicked = -1;
   bool clicked_with_ctrl = false;
   if (ImGui::BeginTable("gt_actions", 6, ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV,
-                        ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - detail_height)))) {
+                        ImVec2(0, list_height))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28);
     ImGui::TableSetupColumn("F", ImGuiTableColumnFlags_WidthFixed, 30);
@@ -274,9 +275,9 @@ void draw_editor(AppState& state) {
     ImGui::EndTable();
   }
 
+  ImGui::BeginChild("editor_detail", ImVec2(0, 0), false, ImGuiWindowFlags_NoNavInputs);  // Tab is the editor's key
   if (selected && !editor.adding) {
     Row row = *selected;  // rows may change below
-    ImGui::Separator();
     draw_three_way(state, row);
     if (row.deleted) {
       if (ImGui::Button("Restore")) editor_restore(state, row.label_index);
@@ -293,7 +294,6 @@ void draw_editor(AppState& state) {
     }
   }
   if (editor.adding) {
-    ImGui::Separator();
     ImGui::Text("Add an action at F%02d", state.grid_frame);
     const char* types[] = {"KeyPress", "MouseClick", "MouseScroll"};
     ImGui::SetNextItemWidth(140);
@@ -309,6 +309,7 @@ void draw_editor(AppState& state) {
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) editor.adding = false;
   }
+  ImGui::EndChild();
 
   if (clicked >= 0) {
     if (clicked_with_ctrl) {
@@ -328,8 +329,11 @@ void draw_gt_badge(ImDrawList* draw, const ImVec4& box, const GtOutcome& gt, con
     float size = std::min(12.0f, box.w - box.y);
     ImVec2 a(box.z - size, box.y), b(box.z, box.y + size);
     draw->AddRectFilled(a, b, label_colour(*gt.label), 2.0f);
-    const char* letter = label_short(*gt.label);
-    draw->AddText(ImVec2(a.x + 2, a.y - 2), IM_COL32(10, 10, 10, 255), letter, letter + 1);
+    const char* letter = *gt.label == Visibility::Visible     ? "V"
+                         : *gt.label == Visibility::Inferable ? "I"
+                         : *gt.label == Visibility::Ambiguous ? "A"
+                                                              : "N";
+    draw->AddText(ImGui::GetFont(), 11.0f, ImVec2(a.x + 2, a.y), IM_COL32(10, 10, 10, 255), letter);
   }
   if (gt.item.provenance != Provenance::Original) {
     ImVec4 colour = provenance_colour(gt.item.provenance, false);

@@ -40,6 +40,16 @@ int64_t overrides_generation(const ClipSideState& state) {
   return 0;
 }
 
+// Puts generation g into the document: labels 0..7 = g in base 4, detail of item 7 = "G<g>".
+bool set_generation(ClipDocument& document, int64_t generation) {
+  std::string error;
+  int64_t code = generation;
+  for (int digit = 0; digit < kLabelDigits; ++digit, code /= 4) {
+    document.set_label(digit, static_cast<Visibility>(code % 4), error);  // "already that" is fine
+  }
+  return document.edit_detail(7, "G" + std::to_string(generation), error);
+}
+
 // The child: save generation after generation until killed; reports each finished one.
 [[noreturn]] void run_saving_child(const std::filesystem::path& folder, int64_t generation, int report_fd) {
   ClipDocument document;
@@ -47,11 +57,7 @@ int64_t overrides_generation(const ClipSideState& state) {
   if (!document.open(folder, kClip, fixture_canonical(), error)) _exit(3);
   for (int round = 0; round < 100000; ++round) {
     ++generation;
-    int64_t code = generation;
-    for (int digit = 0; digit < kLabelDigits; ++digit, code /= 4) {
-      document.set_label(digit, static_cast<Visibility>(code % 4), error);  // "already that" is fine
-    }
-    if (!document.edit_detail(7, "G" + std::to_string(generation), error)) _exit(4);
+    if (!set_generation(document, generation)) _exit(4);
     if (document.save(message) != SaveOutcome::Saved) _exit(5);
     if (::write(report_fd, &generation, sizeof generation) != sizeof generation) _exit(6);
   }
@@ -65,6 +71,13 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
   write_fixture(dir);
   std::mt19937_64 random(7);
   int64_t generation = 0;
+  {  // generation 0 in both files before the first kill
+    ClipDocument document;
+    std::string error, message;
+    REQUIRE_MESSAGE(document.open(dir.path(), kClip, fixture_canonical(), error), error);
+    REQUIRE(set_generation(document, 0));
+    REQUIRE(document.save(message) == SaveOutcome::Saved);
+  }
   int rolled_forward = 0, temps_removed = 0, mixed_before_recovery = 0, killed_mid_save = 0;
   int64_t total_saves = 0;
   auto started = std::chrono::steady_clock::now();

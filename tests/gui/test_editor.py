@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""GUI test of the editor (issue 7): in a real window under Xvfb, label three GT actions with the
+keyboard (Tab, 1, 2, 3), undo one (Ctrl+Z), edit one's detail (E, type, Enter), save (Ctrl+S);
+the side files on disk must then hold exactly that, with everything else unchanged."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_viewer import BINARY, XVFB  # noqa: E402
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+class Editor(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-editor-")
+        cls.dataset = os.path.join(cls.tmp, "sample")
+        subprocess.run([BINARY, "synth", cls.dataset, "--clips", "2", "--size", "640x400", "--seed", "5"],
+                       check=True, capture_output=True, timeout=120)
+        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.dataset)[:-5]
+                          for root, _, names in os.walk(cls.dataset) for name in names
+                          if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def gt_rows(self, key):
+        """The clip's GT after overrides in the editor's order: (index, frame, type, detail)."""
+        out = subprocess.run([BINARY, "edit", self.dataset, "--clip", key, "--show", "--dry-run"], check=True,
+                             capture_output=True, text=True, timeout=60).stdout.splitlines()
+        rows = []
+        for line in out[1:]:
+            parts = line.split()
+            if parts[4] != "deleted":
+                rows.append((int(parts[0]), int(parts[1][1:]), parts[2], parts[3]))
+        return rows
+
+    def test_label_three_undo_one_edit_one_with_the_keyboard(self):
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        key = self.keys[0]
+        annotations_path = os.path.join(self.dataset, "annotations.json")
+        overrides_path = os.path.join(self.dataset, "gt_overrides.json")
+        # Start from an unlabelled clip (the others keep their labels) and an unknown key.
+        annotations = load(annotations_path)
+        del annotations[key]
+        annotations["_meta"] = {"kept": True}
+        with open(annotations_path, "w") as f:
+            json.dump(annotations, f, indent=1)
+        overrides_before = load(overrides_path)
+        rows = self.gt_rows(key)
+        self.assertGreaterEqual(len(rows), 4)
+        fourth = rows[3]
+        # Typed with Tab completion in the middle: "Cmd+Sh" Tab -> "Cmd+Shift", then "+K".
+        typed = {"KeyPress": ("Cmd+Sh", "+K"), "MouseClick": ("Mid", ""), "MouseScroll": ("u", "")}[fourth[2]]
+        new_detail = {"KeyPress": "Cmd+Shift+K", "MouseClick": "Middle", "MouseScroll": "up"}[fourth[2]]
+        if new_detail == fourth[3]:
+            typed = {"KeyPress": ("Ctrl+J", ""), "MouseClick": ("Rig", ""), "MouseScroll": ("d", "")}[fourth[2]]
+            new_detail = {"KeyPress": "Ctrl+J", "MouseClick": "Right", "MouseScroll": "down"}[fourth[2]]
+
+        screen = os.path.join(self.tmp, "editor.png")
+        keys = ["Tab", "1", "2", "3", "ctrl+z", "e", "ctrl+a"]
+        presses = " ".join(keys)
+        script = (
+            f"{BINARY} {self.dataset} --clip {key} --size 1600x1000 --predictions {self.dataset}/predictions/good.json & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            f"for k in {presses}; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.3; done; "
+            f"xdotool type --delay 120 '{typed[0]}'; sleep 0.3; xdotool keydown Tab; sleep 0.15; xdotool keyup Tab; sleep 0.3; "
+            f"xdotool type --delay 120 '{typed[1]}'; sleep 0.3; "
+            "for k in Return ctrl+s; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.4; done; "
+            f"sleep 0.8; import -window root {screen}; kill $pid; wait $pid 2>/dev/null; true"
+        )
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        self.assertTrue(os.path.exists(screen), result.stderr)
+        if os.environ.get("IDMSCOPE_GUI_KEEP"):  # to look at the screen after the keys
+            shutil.copy(screen, os.environ["IDMSCOPE_GUI_KEEP"])
+
+        saved = load(annotations_path)
+        first, second, third = rows[0][0], rows[1][0], rows[2][0]
+        self.assertEqual(saved.get(key), {str(first): "visible", str(second): "inferable"},
+                         "labels 1 and 2 kept, label 3 undone")
+        self.assertEqual(saved["_meta"], {"kept": True})
+        for other in self.keys[1:]:
+            self.assertEqual(saved.get(other), annotations.get(other))
+        overrides = load(overrides_path)
+        clip = overrides.get(key, {})
+        if any(str(fourth[0]) == k for k in clip.get("edits", {})):
+            self.assertEqual(clip["edits"][str(fourth[0])], new_detail)
+        else:  # the fourth action was an addition: its detail changed in the list itself
+            self.assertIn(new_detail, [a.get("detail") for a in clip.get("additions", [])])
+        for other in self.keys[1:]:
+            self.assertEqual(overrides.get(other), overrides_before.get(other))
+        after = {r[0]: r for r in self.gt_rows(key)}
+        self.assertEqual(after[fourth[0]][3], new_detail)
+        self.assertEqual(os.path.exists(annotations_path + ".bak"), True)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
