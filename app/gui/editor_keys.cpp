@@ -9,6 +9,7 @@ namespace idm::gui {
 void handle_editor_keys(AppState& state) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || !state.editor.document.is_open()) return;
+  if (state.editor.document.pending_merge()) return;  // the merge dialog has the keyboard
   if (io.KeyCtrl) {
     if (ImGui::IsKeyPressed(GLFW_KEY_Z)) {
       if (io.KeyShift) editor_redo(state);

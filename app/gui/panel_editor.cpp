@@ -161,15 +161,18 @@ void draw_merge_dialog(AppState& state) {
   ImGui::PushTextWrapPos(640);
   ImGui::TextUnformatted(merge->summary.c_str());
   for (const std::string& note : merge->result.notes) ImGui::BulletText("%s", note.c_str());
-  ImGui::TextDisabled("Nothing has been written. Saving the merge keeps the other program's changes and yours;\n"
+  ImGui::TextDisabled("Nothing has been written. Saving the merge keeps the other program's changes and yours; "
                       "the version on disk now is kept as <file>.bak.");
   ImGui::PopTextWrapPos();
-  if (ImGui::Button("Save merged")) {
+  // Enter saves the merge, Escape leaves it for later (the keyboard-only path, and for tests).
+  bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
+  bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+  if (ImGui::Button("Save merged (Enter)") || enter) {
     editor_accept_merge(state);
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Not now")) {
+  if (ImGui::Button("Not now (Esc)") || escape) {
     editor.document.dismiss_merge();
     editor.save_status = "not saved: the files changed on disk (Ctrl+S to merge)";
     ImGui::CloseCurrentPopup();

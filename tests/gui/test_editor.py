@@ -23,16 +23,47 @@ class Editor(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-editor-")
-        cls.dataset = os.path.join(cls.tmp, "sample")
-        subprocess.run([BINARY, "synth", cls.dataset, "--clips", "2", "--size", "640x400", "--seed", "5"],
+        cls.pristine = os.path.join(cls.tmp, "pristine")
+        subprocess.run([BINARY, "synth", cls.pristine, "--clips", "2", "--size", "640x400", "--seed", "5"],
                        check=True, capture_output=True, timeout=120)
-        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.dataset)[:-5]
-                          for root, _, names in os.walk(cls.dataset) for name in names
+        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.pristine)[:-5]
+                          for root, _, names in os.walk(cls.pristine) for name in names
                           if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.dataset = os.path.join(self.tmp, self._testMethodName)
+        shutil.copytree(self.pristine, self.dataset)
+
+    def run_viewer_with_keys(self, key, steps, name):
+        """Runs the viewer on `key` and sends `steps`: xdotool key names, ("type", text),
+        ("sleep", seconds) or ("shell", command); returns the screen PNG path."""
+        screen = os.path.join(self.tmp, name + ".png")
+        parts = []
+        for step in steps:
+            if isinstance(step, str):
+                parts.append(f"xdotool keydown {step}; sleep 0.15; xdotool keyup {step}; sleep 0.3")
+            elif step[0] == "type":
+                parts.append(f"xdotool type --delay 120 '{step[1]}'; sleep 0.3")
+            elif step[0] == "sleep":
+                parts.append(f"sleep {step[1]}")
+            else:
+                parts.append(step[1])
+        script = (
+            f"{BINARY} {self.dataset} --clip {key} --size 1600x1000 --predictions {self.dataset}/predictions/good.json & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            + "; ".join(parts) +
+            f"; sleep 0.8; import -window root {screen}; kill $pid; wait $pid 2>/dev/null; true"
+        )
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        self.assertTrue(os.path.exists(screen), result.stderr)
+        if os.environ.get("IDMSCOPE_GUI_KEEP"):  # to look at the screen after the keys
+            shutil.copy(screen, os.path.join(os.environ["IDMSCOPE_GUI_KEEP"], name + ".png"))
+        return screen
 
     def gt_rows(self, key):
         """The clip's GT after overrides in the editor's order: (index, frame, type, detail)."""
@@ -68,23 +99,8 @@ class Editor(unittest.TestCase):
             typed = {"KeyPress": ("Ctrl+J", ""), "MouseClick": ("Rig", ""), "MouseScroll": ("d", "")}[fourth[2]]
             new_detail = {"KeyPress": "Ctrl+J", "MouseClick": "Right", "MouseScroll": "down"}[fourth[2]]
 
-        screen = os.path.join(self.tmp, "editor.png")
-        keys = ["Tab", "1", "2", "3", "ctrl+z", "e", "ctrl+a"]
-        presses = " ".join(keys)
-        script = (
-            f"{BINARY} {self.dataset} --clip {key} --size 1600x1000 --predictions {self.dataset}/predictions/good.json & pid=$!; "
-            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
-            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
-            f"for k in {presses}; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.3; done; "
-            f"xdotool type --delay 120 '{typed[0]}'; sleep 0.3; xdotool keydown Tab; sleep 0.15; xdotool keyup Tab; sleep 0.3; "
-            f"xdotool type --delay 120 '{typed[1]}'; sleep 0.3; "
-            "for k in Return ctrl+s; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.4; done; "
-            f"sleep 0.8; import -window root {screen}; kill $pid; wait $pid 2>/dev/null; true"
-        )
-        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120)
-        self.assertTrue(os.path.exists(screen), result.stderr)
-        if os.environ.get("IDMSCOPE_GUI_KEEP"):  # to look at the screen after the keys
-            shutil.copy(screen, os.environ["IDMSCOPE_GUI_KEEP"])
+        self.run_viewer_with_keys(key, ["Tab", "1", "2", "3", "ctrl+z", "e", "ctrl+a", ("type", typed[0]), "Tab",
+                                        ("type", typed[1]), "Return", "ctrl+s"], "label_undo_edit")
 
         saved = load(annotations_path)
         first, second, third = rows[0][0], rows[1][0], rows[2][0]
@@ -104,6 +120,33 @@ class Editor(unittest.TestCase):
         after = {r[0]: r for r in self.gt_rows(key)}
         self.assertEqual(after[fourth[0]][3], new_detail)
         self.assertEqual(os.path.exists(annotations_path + ".bak"), True)
+
+
+    def test_a_change_made_by_another_program_is_merged_not_overwritten(self):
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        key = self.keys[0]
+        annotations_path = os.path.join(self.dataset, "annotations.json")
+        annotations = load(annotations_path)
+        del annotations[key]
+        with open(annotations_path, "w") as f:
+            json.dump(annotations, f, indent=1)
+        rows = self.gt_rows(key)
+        first, second, last = rows[0][0], rows[1][0], rows[-1][0]
+        # While the viewer is open (and has autosaved the first label), a script labels the last
+        # action and adds a clip entry of its own.
+        external = (
+            "python3 -c \"import json; p='%s'; d=json.load(open(p)); d.setdefault('%s', {})['%d'] = 'not_predictable'; "
+            "d['script/clip_x'] = {'0': 'visible'}; json.dump(d, open(p + '.new', 'w')); import os; os.replace(p + '.new', p)\""
+            % (annotations_path, key, last))
+        self.run_viewer_with_keys(key, ["Tab", "1", ("sleep", 1.6), ("shell", external), "2", ("sleep", 1.8), "Return"],
+                                  "external_merge")
+        saved = load(annotations_path)
+        self.assertEqual(saved[key], {str(first): "visible", str(last): "not_predictable", str(second): "inferable"})
+        self.assertEqual(saved["script/clip_x"], {"0": "visible"})
+        # The version the script wrote is the backup.
+        backup = load(annotations_path + ".bak")
+        self.assertEqual(backup[key], {str(first): "visible", str(last): "not_predictable"})
 
 
 if __name__ == "__main__":
