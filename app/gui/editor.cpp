@@ -2,8 +2,12 @@
 #include "editor.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
 
 #include "commands.hpp"
+#include "io/atomic_write.hpp"
 
 namespace idm::gui {
 
@@ -53,6 +57,7 @@ bool run_change(AppState& state, Change change) {
   editor.history.push_back(std::move(effect));
   if (editor.history.size() > 200) editor.history.erase(editor.history.begin());
   editor.last_edit_s = ImGui::GetTime();
+  editor.detail_for = -1;  // the detail field shows the new state
   editor.autosave_paused = false;
   if (editor.selected >= static_cast<int>(editor.document.item_count())) editor.selected = -1;
   std::erase_if(editor.bulk, [&](int index) { return index >= static_cast<int>(editor.document.item_count()); });
@@ -96,10 +101,37 @@ void editor_flush(AppState& state) {
   handle_save_outcome(state, editor.document.save(message), message);
 }
 
+// Leaving a clip (or the window): its edits must not be lost. A conflict is merged (the other
+// program's changes and the user's both kept, the replaced file backed up) and said so in the
+// status line; if even that cannot be written, the edits go to a rescue file beside the
+// side files, named in the status line.
+void editor_flush_before_leaving(AppState& state) {
+  EditorState& editor = state.editor;
+  if (!editor.document.is_open() || !editor.document.dirty()) return;
+  std::string message;
+  edit::SaveOutcome outcome = editor.document.save(message);
+  if (outcome == edit::SaveOutcome::Conflict) {
+    outcome = editor.document.accept_merge(message);
+    if (outcome == edit::SaveOutcome::Saved) {
+      state.status = "clip " + editor.document.clip_key() + ": the side files had changed on disk; your edits were merged into them (previous version in .bak)";
+    }
+  }
+  if (outcome != edit::SaveOutcome::Failed) return;
+  edit::Json rescue = {{"clip", editor.document.clip_key()},
+                       {"annotations", editor.document.state().labels.value_or(edit::Json())},
+                       {"gt_overrides", editor.document.state().overrides.value_or(edit::Json())},
+                       {"why", message}};
+  std::filesystem::path path = editor.document.folder() / (".idmscope-unsaved-" + std::to_string(static_cast<long long>(std::time(nullptr))) + ".json");
+  std::string error;
+  if (write_file_atomically(path, rescue.dump(1) + "\n", error)) state.status = "could not save (" + message + "); your edits are in " + path.string();
+  else state.status = "could not save (" + message + ") nor write a rescue file (" + error + ")";
+  std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
+}
+
 void editor_sync(AppState& state) {
   EditorState& editor = state.editor;
   if (editor.clip != state.view.clip || editor.dataset_path != state.dataset_path) {
-    editor_flush(state);
+    editor_flush_before_leaving(state);
     std::string dataset_path = state.dataset_path;
     int clip = state.view.clip;
     bool autosave = editor.autosave;

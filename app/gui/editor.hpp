@@ -12,8 +12,10 @@ namespace idm::gui {
 // Once per frame: follows the selected clip (saving the previous one's edits first) and
 // autosaves a moment after the last edit.
 void editor_sync(AppState& state);
-// Saves now if there are unsaved edits (before leaving a clip or quitting).
+// Saves now if there are unsaved edits (autosave).
 void editor_flush(AppState& state);
+// Before leaving a clip or quitting: saves, merging a conflict, or writes a rescue file.
+void editor_flush_before_leaving(AppState& state);
 
 void editor_select(AppState& state, int label_index);  // moves the playhead to its frame
 void editor_select_step(AppState& state, int direction);  // Tab / Shift+Tab in GT order

@@ -345,7 +345,7 @@ void draw_gt_badge(ImDrawList* draw, const ImVec4& box, const GtOutcome& gt, con
   bool selected = gt.item.label_index == editor.selected || editor.bulk.count(gt.item.label_index);
   if (selected) draw->AddRect(ImVec2(box.x - 2, box.y - 2), ImVec2(box.z + 2, box.w + 2), IM_COL32(255, 255, 255, 255), 2.0f, 0, 2.0f);
   ImVec2 mouse = ImGui::GetMousePos();
-  if (ImGui::IsMouseClicked(0) && mouse.x >= box.x && mouse.x <= box.z && mouse.y >= box.y && mouse.y <= box.w) {
+  if (ImGui::IsMouseClicked(0) && ImGui::IsWindowHovered() && mouse.x >= box.x && mouse.x <= box.z && mouse.y >= box.y && mouse.y <= box.w) {
     requests.select_gt = gt.item.label_index;
   }
 }

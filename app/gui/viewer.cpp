@@ -278,7 +278,7 @@ int run_viewer(const ViewerOptions& options) {
       }
       glfwSwapBuffers(window);
     }
-    editor_flush(state);  // issue 7: unsaved edits are written before the window goes
+    editor_flush_before_leaving(state);  // issue 7: unsaved edits are written before the window goes
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

