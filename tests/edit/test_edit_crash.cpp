@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -78,6 +79,21 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
     REQUIRE(set_generation(document, 0));
     REQUIRE(document.save(message) == SaveOutcome::Saved);
   }
+  // Kill within a few saves' time of the child starting, whatever the disk's fsync costs.
+  int64_t save_us = 0;
+  {
+    ClipDocument document;
+    std::string error, message;
+    REQUIRE(document.open(dir.path(), kClip, fixture_canonical(), error));
+    auto before = std::chrono::steady_clock::now();
+    for (int round = 1; round <= 5; ++round) {
+      REQUIRE(set_generation(document, round));
+      REQUIRE(document.save(message) == SaveOutcome::Saved);
+    }
+    generation = 5;
+    save_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - before).count() / 5;
+  }
+  const int64_t max_delay_us = std::clamp<int64_t>(6 * save_us + 1500, 2000, 300000);
   int rolled_forward = 0, temps_removed = 0, mixed_before_recovery = 0, killed_mid_save = 0;
   int64_t total_saves = 0;
   auto started = std::chrono::steady_clock::now();
@@ -91,7 +107,7 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
       run_saving_child(dir.path(), generation, pipe_fds[1]);
     }
     ::close(pipe_fds[1]);
-    std::this_thread::sleep_for(std::chrono::microseconds(random() % 12000));
+    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(random() % static_cast<uint64_t>(max_delay_us))));
     ::kill(child, SIGKILL);
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
@@ -129,6 +145,6 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   MESSAGE("kills " << kKills << ", saves finished " << total_saves << ", kills after a save's commit point rolled forward "
                    << rolled_forward << ", pair mixed before recovery " << mixed_before_recovery << ", recoveries that removed temp files "
-                   << temps_removed << ", kills that landed after a save took effect " << killed_mid_save << ", seconds " << seconds);
+                   << temps_removed << ", kills that landed after a save took effect " << killed_mid_save << ", one save " << save_us << " us, kill delay 0.." << max_delay_us << " us, seconds " << seconds);
   CHECK(total_saves >= kKills / 2);  // the kills really landed among saves (about 30 saves per kill here, 4 under ASan)
 }
