@@ -100,7 +100,9 @@ class Editor(unittest.TestCase):
             new_detail = {"KeyPress": "Ctrl+J", "MouseClick": "Right", "MouseScroll": "down"}[fourth[2]]
 
         self.run_viewer_with_keys(key, ["Tab", "1", "2", "3", "ctrl+z", "e", "ctrl+a", ("type", typed[0]), "Tab",
-                                        ("type", typed[1]), "Return", "ctrl+s"], "label_undo_edit")
+                                        ("type", typed[1]), "Return", "ctrl+s",
+                                        # then add a KeyPress Return at the playhead (the fourth action's frame)
+                                        "a", ("type", "Retu"), "Tab", "Return", "ctrl+s"], "label_undo_edit")
 
         saved = load(annotations_path)
         first, second, third = rows[0][0], rows[1][0], rows[2][0]
@@ -117,6 +119,8 @@ class Editor(unittest.TestCase):
             self.assertIn(new_detail, [a.get("detail") for a in clip.get("additions", [])])
         for other in self.keys[1:]:
             self.assertEqual(overrides.get(other), overrides_before.get(other))
+        added = clip.get("additions", [])[len(overrides_before.get(key, {}).get("additions", [])):]
+        self.assertEqual(added, [{"frame": fourth[1], "type": "KeyPress", "detail": "Return"}])
         after = {r[0]: r for r in self.gt_rows(key)}
         self.assertEqual(after[fourth[0]][3], new_detail)
         self.assertEqual(os.path.exists(annotations_path + ".bak"), True)
