@@ -101,6 +101,14 @@ void editor_flush(AppState& state) {
   handle_save_outcome(state, editor.document.save(message), message);
 }
 
+// Saves, and re-scores when saving changed what is shown (files reloaded from disk).
+void save_and_publish(AppState& state) {
+  edit::ClipSideState before = state.editor.document.state();
+  std::string message;
+  handle_save_outcome(state, state.editor.document.save(message), message);
+  if (!(state.editor.document.state() == before)) publish(state);
+}
+
 // Leaving a clip (or the window): its edits must not be lost. A conflict is merged (the other
 // program's changes and the user's both kept, the replaced file backed up) and said so in the
 // status line; if even that cannot be written, the edits go to a rescue file beside the
@@ -222,10 +230,7 @@ void editor_redo(AppState& state) {
 }
 
 void editor_save(AppState& state) {
-  EditorState& editor = state.editor;
-  if (!editor.document.is_open()) return;
-  std::string message;
-  handle_save_outcome(state, editor.document.save(message), message);
+  if (state.editor.document.is_open()) save_and_publish(state);
 }
 
 void editor_delete_selected(AppState& state) {

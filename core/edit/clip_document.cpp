@@ -177,6 +177,18 @@ SaveOutcome ClipDocument::save(std::string& message) {
   }
   bool annotations_changed = annotations_now.hash != annotations_file_.hash;
   bool overrides_changed = overrides_now.hash != overrides_file_.hash;
+  if ((annotations_changed || overrides_changed) && !dirty()) {
+    // Changed on disk and nothing of ours to save: take the new content as it is.
+    std::string error;
+    if (!load_files(error)) {
+      message = "a side file was changed by another program and cannot be used now: " + error;
+      return SaveOutcome::Failed;
+    }
+    undo_.clear();  // the steps were made on content that is gone
+    redo_.clear();
+    message = "nothing to save; the side files changed on disk and were reloaded";
+    return SaveOutcome::NothingToSave;
+  }
   if (annotations_changed || overrides_changed) {
     // Another program wrote a side file since we read it: never overwrite, offer a merge.
     PendingMerge merge;

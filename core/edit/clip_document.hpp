@@ -77,7 +77,8 @@ class ClipDocument {
   bool dirty() const { return !(state_ == saved_); }
   // Writes both side files (only the ones whose entries changed) after checking that nobody
   // changed them since they were read. On Conflict nothing is written and pending_merge()
-  // holds the user's edits re-applied on the new content for the user to accept.
+  // holds the user's edits re-applied on the new content for the user to accept. Without
+  // unsaved edits, files changed on disk are simply reloaded (NothingToSave; state() changes).
   SaveOutcome save(std::string& message);
   const PendingMerge* pending_merge() const { return pending_ ? &*pending_ : nullptr; }
   // Takes the merge as the new state (the undo history restarts: older steps were made on

@@ -287,3 +287,52 @@ TEST_CASE("edit: detail completion offers GT key spellings after the last '+'") 
   CHECK(complete_detail(ActionType::MouseScroll, "d") == std::vector<std::string>{"down"});
   CHECK(complete_detail(ActionType::MouseClick, "").size() == 3);
 }
+
+TEST_CASE("edit: without unsaved edits, files changed on disk are reloaded, not merged") {
+  EditTempDir dir;
+  write_fixture(dir);
+  ClipDocument document = open_document(dir);
+  std::string error, message;
+  REQUIRE(document.set_label(4, Visibility::Visible, error));
+  REQUIRE(document.save(message) == SaveOutcome::Saved);
+  Json annotations = read_json_file(dir.path() / "annotations.json");
+  annotations[kClip]["6"] = "ambiguous";
+  dir.write("annotations.json", annotations.dump(2));
+  CHECK(document.save(message) == SaveOutcome::NothingToSave);
+  CHECK(message.find("reloaded") != std::string::npos);
+  CHECK(document.label(6) == Visibility::Ambiguous);
+  CHECK(document.label(4) == Visibility::Visible);
+  CHECK(!document.can_undo());
+  CHECK(!document.pending_merge());
+}
+
+TEST_CASE("edit: recovery leaves a pending file that does not match its journal, and says which") {
+  EditTempDir dir;
+  write_fixture(dir);
+  std::string before = read_text((dir.path() / "annotations.json").string());
+  dir.write(".annotations.json.pending", "{\"tampered\": true}");
+  dir.write(kJournalName, R"({"files": [{"target": "annotations.json", "pending": ".annotations.json.pending", "hash": "0123456789abcdef"}]})");
+  ClipDocument document;
+  std::string error;
+  CHECK_FALSE(document.open(dir.path(), kClip, fixture_canonical(), error));
+  CHECK(error.find(".annotations.json.pending does not match the save journal") != std::string::npos);
+  CHECK(read_text((dir.path() / "annotations.json").string()) == before);
+  CHECK(std::filesystem::exists(dir.path() / ".annotations.json.pending"));
+}
+
+TEST_CASE("edit: a merge with no edits of ours gives exactly their content") {
+  ClipSideState base, theirs;
+  base.labels = Json::parse(R"({"1": "visible"})");
+  theirs.labels = Json::parse(R"({"1": "ambiguous", "2": "visible"})");
+  theirs.overrides = Json::parse(R"({"deletions": [0], "extra": 1})");
+  MergeResult result;
+  std::string error;
+  REQUIRE(merge_clip_states(base, base, theirs, 8, result, error));
+  CHECK(result.merged == theirs);
+  CHECK(result.notes.empty());
+  theirs.overrides = Json::parse(R"({"additions": {}})");
+  ClipSideState mine = base;
+  mine.labels = Json::parse(R"({"1": "inferable"})");
+  CHECK_FALSE(merge_clip_states(base, mine, theirs, 8, result, error));
+  CHECK(error.find("\"additions\" is not an array") != std::string::npos);
+}
