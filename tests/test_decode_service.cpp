@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "video/decode_service.hpp"
+#include "video/frame_pixels.hpp"
+#include "video/grid_decoder.hpp"
 
 using namespace idm;
 using namespace std::chrono_literals;
@@ -65,7 +67,10 @@ TEST_CASE("decode service: opening fills the grid in one pass, then seeks are se
     CAPTURE(k);
     REQUIRE(frames[static_cast<size_t>(k)]);
     CHECK(frames[static_cast<size_t>(k)]->source_frame_index == 6 * k + 2);  // video-frames.md
-    CHECK(frames[static_cast<size_t>(k)]->rgba.size() == 320u * 192u * 4u);
+    // 8-bit 4:2:0 stays YUV in the cache (2.7x smaller than RGBA); the GPU converts it.
+    CHECK(frames[static_cast<size_t>(k)]->pixels == FramePixels::Yuv420);
+    CHECK(frames[static_cast<size_t>(k)]->yuv.size() == 320u * 192u * 3u / 2u);
+    CHECK(frames[static_cast<size_t>(k)]->rgba.empty());
   }
   CHECK(service.cache().frames() == 25);
 
@@ -80,7 +85,7 @@ TEST_CASE("decode service: opening fills the grid in one pass, then seeks are se
   REQUIRE(next_event(service, event));
   REQUIRE_MESSAGE(event.kind == DecodeEvent::Kind::NativeFrame, event.error);
   CHECK(event.frame->source_frame_index == 45);
-  CHECK(event.frame->rgba != frames[7]->rgba);
+  CHECK(event.frame->yuv != frames[7]->yuv);
 }
 
 TEST_CASE("decode service: a native seek decodes the same pixels as the grid pass") {
@@ -98,7 +103,7 @@ TEST_CASE("decode service: a native seek decodes the same pixels as the grid pas
     DecodeEvent event;
     REQUIRE(next_event(service, event));
     REQUIRE_MESSAGE(event.kind == DecodeEvent::Kind::NativeFrame, event.error);
-    CHECK(event.frame->rgba == frames[static_cast<size_t>(k)]->rgba);
+    CHECK(event.frame->yuv == frames[static_cast<size_t>(k)]->yuv);
   }
 }
 
@@ -148,4 +153,45 @@ TEST_CASE("decode service: a bad file is an error event naming it, and the servi
   service.prefetch(video);
   std::this_thread::sleep_for(50ms);
   service.stop();
+}
+
+TEST_CASE("decode service: YUV frames convert to the RGBA that swscale (the ffmpeg CLI's path) gives") {
+  auto video = fixture_video();
+  if (video.empty()) return;
+  DecodeService service(512u << 20);
+  uint64_t generation = service.open(video);
+  int length = 0;
+  auto frames = collect_grid(service, generation, length);
+  REQUIRE(length == 25);
+  const ClipVideo* clip = nullptr;
+  DecodeEvent event;
+  service.seek_grid(0, generation);
+  REQUIRE(next_event(service, event));
+  clip = event.clip.get();
+  REQUIRE(clip);
+  std::string error;
+  int checked = 0;
+  std::vector<uint8_t> scratch;
+  bool ok = decode_grid_rgba(clip->path, clip->index, clip->grid, [&](const GridFrameRgba& reference) {
+    const CachedFrame& frame = *frames[static_cast<size_t>(reference.grid_frame)];
+    const uint8_t* ours = frame_rgba(frame, scratch);
+    double total_difference = 0;
+    int worst = 0;
+    for (int y = 0; y < reference.height; ++y) {
+      for (int x = 0; x < reference.width * 4; ++x) {
+        int difference = std::abs(int(ours[static_cast<size_t>(y) * reference.width * 4 + x]) -
+                                  int(reference.rgba[static_cast<size_t>(y) * reference.stride_bytes + x]));
+        total_difference += difference;
+        worst = std::max(worst, difference);
+      }
+    }
+    double mean = total_difference / (reference.width * reference.height * 4.0);
+    CAPTURE(reference.grid_frame);
+    CHECK(mean < 1.0);
+    CHECK(worst <= 6);  // swscale's fixed-point rounding vs our float formula
+    ++checked;
+    return true;
+  }, error);
+  REQUIRE_MESSAGE(ok, error);
+  CHECK(checked == 25);
 }

@@ -15,6 +15,7 @@
 #include "folder_picker.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
+#include "frame_texture.hpp"
 #include "texture.hpp"
 
 namespace idm::gui {
@@ -161,7 +162,7 @@ int run_viewer(const ViewerOptions& options) {
     glfwSetDropCallback(window, on_drop);
     FolderPicker dataset_picker, source_picker;
     load_from_options(options, state, service);
-    render::Texture texture;
+    render::FrameTexture frame_texture;
     const CachedFrame* uploaded = nullptr;
     BrowserUi browser;
     VideoUi video_ui;
@@ -189,7 +190,7 @@ int run_viewer(const ViewerOptions& options) {
       // Upload only when the shown frame changes.
       const CachedFrame* shown = shown_frame(state);
       if (shown && shown != uploaded) {
-        texture.upload(shown->rgba.data(), shown->width, shown->height);
+        if (!frame_texture.upload(*shown)) state.view.video_error = frame_texture.error();
         uploaded = shown;
       }
 
@@ -223,7 +224,7 @@ int run_viewer(const ViewerOptions& options) {
       float right_height = ImGui::GetContentRegionAvail().y;
       video_fraction = std::clamp(video_fraction, 0.2f, 0.85f);
       ImGui::BeginChild("video", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
-      draw_video(state, texture, video_ui);
+      draw_video(state, frame_texture.texture(), video_ui);
       ImGui::EndChild();
       ImGui::Button("##split_h", ImVec2(-1, 6));  // drag to resize video vs timeline
       if (ImGui::IsItemActive()) video_fraction += ImGui::GetIO().MouseDelta.y / right_height;
@@ -263,6 +264,16 @@ int run_viewer(const ViewerOptions& options) {
           if (!cli::write_png_rgba(*options.screenshot, width, height, width * 4, pixels.data())) {
             std::fprintf(stderr, "idmscope: cannot write %s\n", options.screenshot->c_str());
             status = 1;
+          }
+          if (options.frame_dump) {
+            std::vector<uint8_t> frame_pixels;
+            frame_texture.read_back(frame_pixels);
+            const render::Texture& shown_texture = frame_texture.texture();
+            if (shown_texture.empty() ||
+                !cli::write_png_rgba(*options.frame_dump, shown_texture.width(), shown_texture.height(), shown_texture.width() * 4, frame_pixels.data())) {
+              std::fprintf(stderr, "idmscope: cannot write %s (no frame shown?)\n", options.frame_dump->c_str());
+              status = 1;
+            }
           }
           glfwSetWindowShouldClose(window, 1);
         }

@@ -14,6 +14,7 @@ struct ViewerOptions {
   int grid_frame = 0;
   int native_source_frame = -1;          // start on this native frame instead (-1: the grid)
   std::optional<std::string> screenshot;  // save the window as PNG once the frame is shown, then quit
+  std::optional<std::string> frame_dump;  // with screenshot: also save the shown frame as converted on the GPU
   int width = 1600;
   int height = 1000;
 };

@@ -19,6 +19,7 @@
 #include "video/frame_cache.hpp"
 #include "video/frame_index.hpp"
 #include "video/grid_map.hpp"
+#include "video/rgba_converter.hpp"
 
 namespace idm {
 
@@ -91,6 +92,7 @@ class DecodeService {
   std::shared_ptr<const ClipVideo> current_;
   uint64_t current_generation_ = 0;
   std::unique_ptr<class NativeDecoder> native_;
+  RgbaConverter native_converter_;  // native frames that are not 8-bit 4:2:0
   std::map<uint64_t, std::shared_ptr<const ClipVideo>> prefetched_;
 
   std::thread thread_;  // last: starts after every field above exists

@@ -35,6 +35,7 @@ bool NativeDecoder::open(const std::filesystem::path& path, const FrameIndex& in
   if (!open_video_decoder(opened_, codec_, error)) return false;
   packet_.reset(av_packet_alloc());
   frame_.reset(av_frame_alloc());
+  output_.reset(av_frame_alloc());
   last_output_pts_ = INT64_MIN;
   at_end_ = false;
   seeks_ = 0;
@@ -67,9 +68,8 @@ bool NativeDecoder::decode_forward_to(int64_t target_pts, bool& reached, std::st
       int64_t pts = frame_->best_effort_timestamp != AV_NOPTS_VALUE ? frame_->best_effort_timestamp : frame_->pts;
       last_output_pts_ = pts;
       if (pts == target_pts) {
-        bool ok = converter_.convert(*frame_, error);
-        av_frame_unref(frame_.get());
-        if (!ok) return -1;
+        av_frame_unref(output_.get());
+        av_frame_move_ref(output_.get(), frame_.get());  // kept until the next decode()
         reached = true;
         return 1;
       }

@@ -170,6 +170,68 @@ class Viewer(unittest.TestCase):
         _, _, at_f05 = self.screenshot("f05n", self.dataset, "--clip", self.keys[0], "--frame", "5")
         self.assert_shows(after_keys, native, at_f05, "two Shift+Right presses from F05 should show native frame 34")
 
+    def dumped_frame(self, name, dataset, key, frame):
+        """The shown grid frame as the GPU converted it (--dump-frame), as rows of RGBA bytes."""
+        out, dump = os.path.join(self.tmp, name + ".png"), os.path.join(self.tmp, name + "_frame.png")
+        result = subprocess.run(XVFB + [BINARY, dataset, "--clip", key, "--frame", str(frame), "--screenshot", out,
+                                        "--dump-frame", dump, "--size", "1280x800"],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return read_png(dump)[2]
+
+    def ffmpeg_frame(self, video, frame):
+        """Grid frame `frame` as `ffmpeg -vf fps=5 -pix_fmt rgba` writes it."""
+        pattern = os.path.join(self.tmp, "ref_%04d.png")
+        for old in os.listdir(self.tmp):
+            if old.startswith("ref_"):
+                os.remove(os.path.join(self.tmp, old))
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", video, "-vf", "fps=5", "-pix_fmt", "rgba", pattern],
+                       check=True, timeout=120)
+        return read_png(pattern % (frame + 1))[2]
+
+    @staticmethod
+    def difference(a, b):
+        total, worst, count = 0, 0, 0
+        for row_a, row_b in zip(a, b):
+            for x in range(0, len(row_a), 4):
+                for c in range(3):
+                    d = abs(row_a[x + c] - row_b[x + c])
+                    total += d
+                    worst = max(worst, d)
+                count += 3
+        return total / count, worst
+
+    def test_gpu_yuv_conversion_matches_the_ffmpeg_cli_for_each_colour_tagging(self):
+        # The cache keeps 8-bit 4:2:0 as YUV and a shader converts it; other formats take
+        # swscale's RGBA. The tag variants keep the same YUV samples (stream copy, only the
+        # H.264 VUI changes), so only the interpretation differs; the reference is ffmpeg's PNG.
+        variants = [
+            ("untagged", ["-c:v", "copy"]),
+            ("bt709", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=1:colour_primaries=1:transfer_characteristics=1"]),
+            ("fullrange", ["-c:v", "copy", "-bsf:v", "h264_metadata=video_full_range_flag=1"]),
+            ("yuv444", ["-c:v", "libx264", "-qp", "4", "-pix_fmt", "yuv444p"]),
+        ]
+        source = os.path.join(self.dataset, self.keys[0] + ".mp4")
+        references = {}
+        for name, options in variants:
+            with self.subTest(variant=name):
+                dataset = os.path.join(self.tmp, "colour_" + name)
+                shutil.rmtree(dataset, ignore_errors=True)
+                shutil.copytree(self.dataset, dataset)
+                video = os.path.join(dataset, self.keys[0] + ".mp4")
+                subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", source, *options, video], check=True, timeout=120)
+                ours = self.dumped_frame("colour_" + name, dataset, self.keys[0], 12)
+                reference = self.ffmpeg_frame(video, 12)
+                references[name] = reference
+                mean, worst = self.difference(ours, reference)
+                self.assertLess(mean, 1.0, f"{name}: mean difference {mean:.2f} from ffmpeg")
+                self.assertLessEqual(worst, 6, f"{name}: worst difference {worst} from ffmpeg")
+        # Control: the taggings really produce different pictures, so the checks above can fail.
+        mean, worst = self.difference(references["untagged"], references["bt709"])
+        self.assertGreater(worst, 6, "BT.601 and BT.709 decode to the same pixels: the test cannot tell them apart")
+        mean, worst = self.difference(references["untagged"], references["fullrange"])
+        self.assertGreater(worst, 6, "limited and full range decode alike: the test cannot tell them apart")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
