@@ -63,9 +63,19 @@ bool DecodeService::wait_event(DecodeEvent& out, std::chrono::milliseconds timeo
 }
 
 void DecodeService::post(DecodeEvent event) {
+  std::function<void()> notify;
+  {
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+    wakeup_.notify_all();
+    notify = on_event_;
+  }
+  if (notify) notify();  // outside the lock: the callback may take its own locks
+}
+
+void DecodeService::set_event_callback(std::function<void()> callback) {
   std::lock_guard lock(mutex_);
-  events_.push_back(std::move(event));
-  wakeup_.notify_all();
+  on_event_ = std::move(callback);
 }
 
 bool DecodeService::interrupted(bool by_seek_too) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,9 @@ class DecodeService {
   void stop();
 
   bool poll(DecodeEvent& out);  // false when no event is waiting
+  // Called on the decode thread after each event is queued, so an idle UI that waits for
+  // input can be woken (the viewer passes glfwPostEmptyEvent, which is thread-safe).
+  void set_event_callback(std::function<void()> callback);
   bool wait_event(DecodeEvent& out, std::chrono::milliseconds timeout);  // for the CLI and tests
   FrameCache& cache() { return cache_; }
 
@@ -86,6 +90,7 @@ class DecodeService {
   std::optional<Seek> seek_;                        // newest seek (replaces older ones)
   std::optional<std::filesystem::path> prefetch_path_;
   std::deque<DecodeEvent> events_;
+  std::function<void()> on_event_;
   std::map<std::string, uint64_t> clip_ids_;
 
   // Decode thread only.
