@@ -52,9 +52,9 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
   codec_->max_b_frames = 0;
   codec_->thread_count = 1;  // x264's frame threads would make output depend on timing
   codec_->color_range = AVCOL_RANGE_MPEG;
-  codec_->colorspace = AVCOL_SPC_BT470BG;
-  codec_->color_primaries = AVCOL_PRI_BT470BG;
-  codec_->color_trc = AVCOL_TRC_SMPTE170M;
+  codec_->colorspace = AVCOL_SPC_BT709;  // matches rgb_to_yuv420's matrix
+  codec_->color_primaries = AVCOL_PRI_BT709;
+  codec_->color_trc = AVCOL_TRC_BT709;
   codec_->flags |= AV_CODEC_FLAG_BITEXACT;
   if (format_->oformat->flags & AVFMT_GLOBALHEADER) codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   av_opt_set(codec_->priv_data, "preset", "ultrafast", 0);

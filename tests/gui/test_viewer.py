@@ -240,7 +240,8 @@ class Viewer(unittest.TestCase):
         # swscale's RGBA. The tag variants keep the same YUV samples (stream copy, only the
         # H.264 VUI changes), so only the interpretation differs; the reference is ffmpeg's PNG.
         variants = [
-            ("untagged", ["-c:v", "copy"]),
+            ("untagged", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=2:colour_primaries=2:transfer_characteristics=2"]),
+            ("bt601", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=6:colour_primaries=6:transfer_characteristics=6"]),
             ("bt709", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=1:colour_primaries=1:transfer_characteristics=1"]),
             ("fullrange", ["-c:v", "copy", "-bsf:v", "h264_metadata=video_full_range_flag=1"]),
             ("yuv444", ["-c:v", "libx264", "-qp", "4", "-pix_fmt", "yuv444p"]),
