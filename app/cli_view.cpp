@@ -12,12 +12,15 @@ int run_view(int argc, char** argv, int first) {
   if (args.wants_help()) {
     std::fputs(
         "usage: idmscope [DATASET] [--predictions SRC]... [--profile reference|protocol|FILE] [--clip KEY] [--frame N]\n"
-        "                [--native SOURCE_FRAME] [--screenshot OUT.png] [--size WxH]\n"
+        "                [--native SOURCE_FRAME] [--screenshot OUT.png [--dump-frame FRAME.png]] [--size WxH] [--stats] [--play] [--quit-after S]\n"
         "  Opens the viewer: clip browser, the exact grid frame, and the timeline with GT and each\n"
         "  source's predictions coloured TP/FP/FN. Keys: Left/Right grid frame, Shift+Left/Right native\n"
         "  frame, Home/End, Space play, J/K/L reverse/pause/forward (repeat: faster), [ and ] clip.\n"
         "  Video: wheel zooms around the cursor, drag pans, double-click fits. --native shows a source\n"
-        "  frame between grid frames. --screenshot saves the window once the frame is shown, then quits.\n",
+        "  frame between grid frames. --screenshot saves the window once the frame is shown, then quits;\n"
+        "  --dump-frame also saves the shown video frame at its own size, as the GPU converted it.\n"
+        "  --stats prints UI frame-time percentiles (main-thread CPU and wall per frame) on exit;\n"
+        "  --play starts playing and --quit-after S closes the window after S seconds (benchmarks).\n",
         stdout);
     return 0;
   }
@@ -28,6 +31,10 @@ int run_view(int argc, char** argv, int first) {
   options.grid_frame = args.int_value("--frame", 0, 0, 100000);
   options.native_source_frame = args.int_value("--native", -1, 0, 10000000);
   options.screenshot = args.value("--screenshot");
+  options.frame_dump = args.value("--dump-frame");
+  options.stats = args.flag("--stats");
+  options.play = args.flag("--play");
+  options.quit_after_s = args.int_value("--quit-after", 0, 0, 86400);
   if (auto size = args.value("--size")) {
     if (std::sscanf(size->c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 || options.height < 240) {
       throw UsageError{"--size expects WxH, at least 320x240"};

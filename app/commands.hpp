@@ -10,5 +10,6 @@ int run_summary(int argc, char** argv);
 int run_probe(int argc, char** argv);
 int run_frames(int argc, char** argv);
 int run_synth(int argc, char** argv);
+int run_keys(int argc, char** argv);
 int run_edit(int argc, char** argv);
 }  // namespace idm::cli

@@ -22,6 +22,7 @@ void print_usage() {
       "  probe    a video's stream info, grid length and grid map (grid frame -> source frame)\n"
       "  frames   decode a video's grid frames to PNGs (--out DIR) or discard them (--null)\n"
       "  synth    write the built-in sample dataset (rendered videos, logs, labels, predictions)\n"
+      "  keys     the viewer's key bindings after keys.json, with any conflicts\n"
       "  edit     label and edit one clip's GT from the command line (same code as the viewer's editor)\n");
 }
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (command == "probe") return idm::cli::run_probe(argc, argv);
     if (command == "frames") return idm::cli::run_frames(argc, argv);
     if (command == "synth") return idm::cli::run_synth(argc, argv);
+    if (command == "keys") return idm::cli::run_keys(argc, argv);
     if (command == "edit") return idm::cli::run_edit(argc, argv);
   } catch (const idm::cli::UsageError& error) {
     std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/dataset.hpp"
+#include "model/holds.hpp"
 #include "io/prediction_source.hpp"
 #include "scoring/dataset_score.hpp"
 #include "scoring/evaluate.hpp"
@@ -33,6 +34,7 @@ struct ClipView {
   std::shared_ptr<const CachedFrame> native;
   std::vector<ClipEvaluation> evaluations;        // one per source, for the lanes
   ClipEvaluation gt_only;                         // no predictions: GT lanes when there is no source
+  std::vector<HoldSpan> holds;                    // key and button holds of the log, for the timeline
 };
 
 struct AppState {
@@ -44,9 +46,12 @@ struct AppState {
   int grid_frame = 0;
   std::string status;  // the last thing that went wrong (or was opened), shown in the menu bar
   bool playing = false;
+  bool play_native = false;   // false: step the 5 fps grid; true: every source frame at its own time
+  bool play_loop = true;      // at the end, start again (else stop)
   int play_direction = 1;     // J plays backwards, L forwards
-  int play_speed = 1;         // 1x, 2x, 4x (repeated J/L)
-  double play_clock_s = 0.0;
+  double play_speed = 1.0;    // 0.25x .. 4x (menu, or repeated J/L)
+  double play_clock_s = 0.0;  // grid mode: time since the last step
+  double play_position_us = 0.0;  // native mode: the playhead's pts (microseconds, absolute)
   EditorState editor;  // labelling / override editor of the selected clip (issue 7)
   int grid_length() const { return view.video ? view.video->grid.length() : 25; }
 };

@@ -94,6 +94,7 @@ void select_clip(AppState& state, DecodeService& service, int clip_index) {
   const DatasetClip& clip = state.dataset.clips[static_cast<size_t>(clip_index)];
   if (clip.has_video) view.generation = service.open(clip.video_path);
   else view.video_error = "no video beside " + clip.json_path.filename().string();
+  view.holds = hold_spans(clip.log);
   state.view = std::move(view);
   state.grid_frame = std::clamp(state.grid_frame, 0, std::max(0, clip_grid_frames(clip) - 1));
   evaluate_sources(state);
@@ -137,11 +138,13 @@ void step_native(AppState& state, DecodeService& service, int delta) {
   show_native(state, service, current + delta);
 }
 
-void show_native(AppState& state, DecodeService& service, int source_frame) {
-  if (!state.view.video || state.view.video->index.frames.empty()) return;
+namespace {
+
+// Shows a native frame without touching playback (native playback calls this every frame).
+void request_native(AppState& state, DecodeService& service, int source_frame) {
   int target = std::clamp(source_frame, 0, static_cast<int>(state.view.video->index.frames.size()) - 1);
+  if (target == state.view.native_source_frame) return;
   state.view.native_source_frame = target;
-  state.playing = false;
   // The grid frame follows: the last grid frame whose source frame is at or before the target.
   const auto& map = state.view.video->grid.source_frame_index;
   int grid = 0;
@@ -152,6 +155,46 @@ void show_native(AppState& state, DecodeService& service, int source_frame) {
   service.seek_native(target, state.view.generation);
 }
 
+// The pts of what is on screen (the native frame, else the grid frame's source frame).
+int64_t shown_pts_us(const AppState& state) {
+  const FrameIndex& index = state.view.video->index;
+  int source = state.view.native_source_frame;
+  if (source < 0 && state.grid_frame < state.view.video->grid.length()) {
+    source = state.view.video->grid.source_frame_index[static_cast<size_t>(state.grid_frame)];
+  }
+  source = std::clamp(source, 0, static_cast<int>(index.frames.size()) - 1);
+  return index.frames[static_cast<size_t>(source)].pts_us;
+}
+
+void advance_native(AppState& state, DecodeService& service, double dt_s) {
+  const FrameIndex& index = state.view.video->index;
+  const SourceFrame& first = index.frames.front();
+  const SourceFrame& last = index.frames.back();
+  state.play_position_us += dt_s * 1e6 * state.play_speed * state.play_direction;
+  double end_us = static_cast<double>(last.pts_us + std::max<int64_t>(last.duration_us, 1));
+  if (state.play_position_us >= end_us || state.play_position_us < static_cast<double>(first.pts_us)) {
+    if (!state.play_loop) {
+      state.playing = false;
+      state.play_position_us = std::clamp(state.play_position_us, static_cast<double>(first.pts_us), static_cast<double>(last.pts_us));
+    } else {
+      state.play_position_us = state.play_direction > 0 ? static_cast<double>(first.pts_us) : static_cast<double>(last.pts_us);
+    }
+  }
+  int target = 0;
+  for (size_t i = 0; i < index.frames.size(); ++i) {
+    if (static_cast<double>(index.frames[i].pts_us) <= state.play_position_us) target = static_cast<int>(i);
+  }
+  request_native(state, service, target);
+}
+
+}  // namespace
+
+void show_native(AppState& state, DecodeService& service, int source_frame) {
+  if (!state.view.video || state.view.video->index.frames.empty()) return;
+  state.playing = false;
+  request_native(state, service, source_frame);
+}
+
 void jkl(AppState& state, char key) {
   if (key == 'k') {
     state.playing = false;
@@ -159,7 +202,7 @@ void jkl(AppState& state, char key) {
     return;
   }
   int direction = key == 'j' ? -1 : 1;
-  if (state.playing && state.play_direction == direction) state.play_speed = std::min(state.play_speed * 2, 4);
+  if (state.playing && state.play_direction == direction) state.play_speed = std::min(state.play_speed * 2, 4.0);
   else state.play_speed = 1;
   state.play_direction = direction;
   state.playing = true;
@@ -191,14 +234,26 @@ void drain_decode_events(AppState& state, DecodeService& service) {
   }
 }
 
-void advance_playback(AppState& state, double dt_s) {
-  if (!state.playing) return;
+void advance_playback(AppState& state, DecodeService& service, double dt_s) {
+  bool have_frames = state.view.video && !state.view.video->index.frames.empty() && state.view.video->grid.length() > 0;
+  if (!state.playing) {
+    if (have_frames) state.play_position_us = static_cast<double>(shown_pts_us(state));  // resume from what is shown
+    return;
+  }
+  if (state.play_native) {
+    if (have_frames) advance_native(state, service, dt_s);
+    return;
+  }
   state.play_clock_s += dt_s * state.play_speed;
   while (state.play_clock_s >= 1.0 / kGridFps) {
     state.play_clock_s -= 1.0 / kGridFps;
     int next = state.grid_frame + state.play_direction;
     int length = state.grid_length();
-    set_grid_frame(state, next >= length ? 0 : next < 0 ? length - 1 : next);  // loops
+    if (!state.play_loop && (next >= length || next < 0)) {
+      state.playing = false;
+      break;
+    }
+    set_grid_frame(state, next >= length ? 0 : next < 0 ? length - 1 : next);
   }
 }
 

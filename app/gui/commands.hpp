@@ -21,8 +21,9 @@ void reevaluate_clip(AppState& state);
 void set_grid_frame(AppState& state, int grid_frame);
 // Applies decode events of the current clip; stale generations are dropped.
 void drain_decode_events(AppState& state, DecodeService& service);
-// Advances playback by dt seconds on the grid clock.
-void advance_playback(AppState& state, double dt_s);
+// Advances playback by dt seconds: on the grid clock, or (play_native) through every source
+// frame at its own pts, asking the decode service for each. Loops or stops at the ends.
+void advance_playback(AppState& state, DecodeService& service, double dt_s);
 // Shows native (source) frame `source_frame` between grid frames; the service decodes it.
 void show_native(AppState& state, DecodeService& service, int source_frame);
 // Steps one native frame from what is shown.

@@ -2,7 +2,10 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <map>
+#include <string_view>
 #include <string>
 
 #include "gt/overrides.hpp"
@@ -12,9 +15,28 @@ namespace idm::gui {
 
 namespace {
 
+// Case-insensitive substring match.
 bool matches(const std::string& text, const char* filter) {
   if (!filter[0]) return true;
-  return text.find(filter) != std::string::npos;
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::string_view needle(filter);
+  auto found = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [&](char a, char b) { return lower(a) == lower(b); });
+  return found != text.end();
+}
+
+// A combo of the dataset's tags (with clip counts); "" is every tag.
+void draw_tag_filter(const AppState& state, BrowserUi& ui) {
+  std::map<std::string, int> tags;
+  for (const DatasetClip& clip : state.dataset.clips) ++tags[clip.log.tag];
+  ImGui::SetNextItemWidth(170);
+  if (ImGui::BeginCombo("##tag", ui.tag.empty() ? "all tags" : ui.tag.c_str())) {
+    if (ImGui::Selectable("all tags", ui.tag.empty())) ui.tag.clear();
+    for (const auto& [tag, count] : tags) {
+      std::string label = (tag.empty() ? "(no tag)" : tag) + " (" + std::to_string(count) + ")##" + tag;
+      if (ImGui::Selectable(label.c_str(), ui.tag == tag && !ui.tag.empty())) ui.tag = tag;
+    }
+    ImGui::EndCombo();
+  }
 }
 
 }  // namespace
@@ -61,6 +83,8 @@ void sort_rows(const AppState& state, const ImGuiTableSortSpecs* specs, std::vec
 
 void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests) {
   ImGui::TextUnformatted(state.dataset_path.empty() ? "(no dataset)" : state.dataset_path.c_str());
+  draw_tag_filter(state, ui);
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##filter", "filter by clip or tag", ui.filter, sizeof ui.filter);
   int columns = 4 + static_cast<int>(state.sources.size());
@@ -78,6 +102,7 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   ui.order.clear();
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     const DatasetClip& clip = state.dataset.clips[i];
+    if (!ui.tag.empty() && clip.log.tag != ui.tag) continue;
     if (matches(clip.key, ui.filter) || matches(clip.log.tag, ui.filter)) ui.order.push_back(static_cast<int>(i));
   }
   sort_rows(state, ImGui::TableGetSortSpecs(), ui.order);

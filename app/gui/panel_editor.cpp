@@ -328,16 +328,7 @@ void draw_editor(AppState& state) {
 void draw_gt_badge(ImDrawList* draw, const ImVec4& box, const GtOutcome& gt, const AppState& state, PanelRequests& requests) {
   const EditorState& editor = state.editor;
   if (gt.item.label_index < 0 || gt.item.action.type == ActionType::MouseMove) return;
-  if (gt.label) {
-    float size = std::min(12.0f, box.w - box.y);
-    ImVec2 a(box.z - size, box.y), b(box.z, box.y + size);
-    draw->AddRectFilled(a, b, label_colour(*gt.label), 2.0f);
-    const char* letter = *gt.label == Visibility::Visible     ? "V"
-                         : *gt.label == Visibility::Inferable ? "I"
-                         : *gt.label == Visibility::Ambiguous ? "A"
-                                                              : "N";
-    draw->AddText(ImGui::GetFont(), 11.0f, ImVec2(a.x + 2, a.y), IM_COL32(10, 10, 10, 255), letter);
-  }
+  // The label badge itself is drawn by the lane (frame_box); this adds provenance and selection.
   if (gt.item.provenance != Provenance::Original) {
     ImVec4 colour = provenance_colour(gt.item.provenance, false);
     draw->AddRect(ImVec2(box.x, box.y), ImVec2(box.z, box.w), ImGui::ColorConvertFloat4ToU32(colour), 2.0f, 0, 2.0f);

@@ -14,8 +14,11 @@
 #include "commands.hpp"
 #include "editor.hpp"
 #include "folder_picker.hpp"
+#include "frame_stats.hpp"
+#include "key_input.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
+#include "frame_texture.hpp"
 #include "texture.hpp"
 
 namespace idm::gui {
@@ -83,29 +86,26 @@ void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_pi
   ImGui::EndMenuBar();
 }
 
-// Global keys (imgui 1.86: IsKeyPressed takes GLFW key codes).
-void handle_keys(AppState& state, DecodeService& service, const BrowserUi& browser) {
+// Global keys, through the keymap (defaults, or keys.json in the XDG config dir).
+void handle_keys(AppState& state, DecodeService& service, const BrowserUi& browser, const KeyMap& keys, FolderPicker& dataset_picker) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  bool shift = io.KeyShift;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) {
-    if (shift) step_native(state, service, +1);
-    else set_grid_frame(state, state.grid_frame + 1);
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) {
-    if (shift) step_native(state, service, -1);
-    else set_grid_frame(state, state.grid_frame - 1);
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_J, false)) jkl(state, 'j');
-  if (ImGui::IsKeyPressed(GLFW_KEY_K, false)) jkl(state, 'k');
-  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) jkl(state, 'l');
-  if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) set_grid_frame(state, 0);
-  if (ImGui::IsKeyPressed(GLFW_KEY_END)) set_grid_frame(state, state.grid_length() - 1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) state.playing = !state.playing;
-  // [ ] and Up/Down walk the clips in the browser's order (sorted and filtered).
+  if (action_pressed(keys, "next_frame")) set_grid_frame(state, state.grid_frame + 1);
+  if (action_pressed(keys, "previous_frame")) set_grid_frame(state, state.grid_frame - 1);
+  if (action_pressed(keys, "next_native_frame")) step_native(state, service, +1);
+  if (action_pressed(keys, "previous_native_frame")) step_native(state, service, -1);
+  if (action_pressed(keys, "play_backwards", false)) jkl(state, 'j');
+  if (action_pressed(keys, "pause", false)) jkl(state, 'k');
+  if (action_pressed(keys, "play_forwards", false)) jkl(state, 'l');
+  if (action_pressed(keys, "first_frame")) set_grid_frame(state, 0);
+  if (action_pressed(keys, "last_frame")) set_grid_frame(state, state.grid_length() - 1);
+  if (action_pressed(keys, "play_pause", false)) state.playing = !state.playing;
+  if (action_pressed(keys, "toggle_native_playback", false)) state.play_native = !state.play_native;
+  if (action_pressed(keys, "open_dataset", false)) dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
+  // Clips are walked in the browser's order (sorted and filtered).
   int step = 0;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT_BRACKET) || ImGui::IsKeyPressed(GLFW_KEY_DOWN)) step = 1;
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT_BRACKET) || ImGui::IsKeyPressed(GLFW_KEY_UP)) step = -1;
+  if (action_pressed(keys, "next_clip")) step = 1;
+  if (action_pressed(keys, "previous_clip")) step = -1;
   if (step != 0 && !browser.order.empty()) {
     auto at = std::find(browser.order.begin(), browser.order.end(), state.view.clip);
     long position = at == browser.order.end() ? 0 : (at - browser.order.begin()) + step;
@@ -113,6 +113,41 @@ void handle_keys(AppState& state, DecodeService& service, const BrowserUi& brows
     select_clip(state, service, browser.order[static_cast<size_t>(position)]);
   }
   handle_editor_keys(state);  // issue 7: 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
+}
+
+// Frames the decode service still owes the view: the UI keeps drawing until they arrive.
+bool awaiting_frames(const AppState& state) {
+  if (state.view.clip < 0 || !state.view.video_error.empty()) return false;
+  if (!state.view.video) return true;
+  if (state.view.native_source_frame >= 0 && (!state.view.native || state.view.native->source_frame_index != state.view.native_source_frame)) return true;
+  return std::any_of(state.view.grid.begin(), state.view.grid.end(), [](const auto& frame) { return frame == nullptr; });
+}
+
+// Play/pause, grid or native-fps playback, speed and loop, next to the frame counter.
+void draw_transport(AppState& state) {
+  if (ImGui::Button(state.playing ? "Pause" : "Play", ImVec2(56, 0))) state.playing = !state.playing;
+  ImGui::SameLine();
+  ImGui::Text("F%02d / %d  %s", state.grid_frame, state.grid_length(),
+              !state.playing ? "paused" : state.play_direction > 0 ? "playing" : "playing backwards");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(120);
+  int mode = state.play_native ? 1 : 0;
+  if (ImGui::Combo("##mode", &mode, "5 fps grid\0native fps\0")) state.play_native = mode == 1;
+  ImGui::SameLine();
+  static const double kSpeeds[] = {0.25, 0.5, 1.0, 2.0, 4.0};
+  char current[16];
+  std::snprintf(current, sizeof current, "%gx", state.play_speed);
+  ImGui::SetNextItemWidth(70);
+  if (ImGui::BeginCombo("##speed", current)) {
+    for (double speed : kSpeeds) {
+      char label[16];
+      std::snprintf(label, sizeof label, "%gx", speed);
+      if (ImGui::Selectable(label, speed == state.play_speed)) state.play_speed = speed;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("loop", &state.play_loop);
 }
 
 void load_font() {
@@ -163,10 +198,14 @@ int run_viewer(const ViewerOptions& options) {
     glfwSetDropCallback(window, on_drop);
     FolderPicker dataset_picker, source_picker;
     load_from_options(options, state, service);
-    render::Texture texture;
+    KeyMap keys = load_keymap(default_keymap_path());
+    for (const std::string& problem : keys.problems) std::fprintf(stderr, "idmscope: %s\n", problem.c_str());
+    if (!keys.problems.empty()) state.status = keys.problems.front() + (keys.problems.size() > 1 ? " (and more: see stderr)" : "");
+    render::FrameTexture frame_texture;
     const CachedFrame* uploaded = nullptr;
     BrowserUi browser;
     VideoUi video_ui;
+    TimelineUi timeline_ui;
     float browser_width = 560.0f, video_fraction = 0.6f;
     if (!state.dataset.clips.empty()) {
       if (!options.clip_key.empty()) select_clip_by_key(state, service, options.clip_key);
@@ -175,8 +214,26 @@ int run_viewer(const ViewerOptions& options) {
     int frames_with_target = 0;
     bool native_requested = false;
     double last_time = glfwGetTime();
+    // Idle: wait for input (or a decode event, which posts an empty GLFW event) instead of
+    // redrawing; after anything happens, a few more frames let ImGui settle hovers and sizes.
+    service.set_event_callback([] { glfwPostEmptyEvent(); });
+    FrameStats stats;
+    int settle_frames = 3;
+    state.playing = options.play;
+    const double started_s = glfwGetTime();
     while (!glfwWindowShouldClose(window)) {
-      glfwPollEvents();
+      bool animating = state.playing || options.screenshot || awaiting_frames(state);
+      if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
+      if (!animating && settle_frames == 0) {
+        double wait_start = glfwGetTime();
+        glfwWaitEventsTimeout(options.quit_after_s > 0 ? 0.25 : 2.0);
+        stats.count_wait(glfwGetTime() - wait_start);
+        settle_frames = 3;
+      } else {
+        glfwPollEvents();
+        if (settle_frames > 0) --settle_frames;
+      }
+      stats.begin();
       for (const std::string& path : dropped.paths) open_path(state, service, path);
       dropped.paths.clear();
       drain_decode_events(state, service);
@@ -186,20 +243,20 @@ int run_viewer(const ViewerOptions& options) {
         native_requested = true;
       }
       double now = glfwGetTime();
-      advance_playback(state, now - last_time);
+      advance_playback(state, service, now - last_time);
       last_time = now;
 
       // Upload only when the shown frame changes.
       const CachedFrame* shown = shown_frame(state);
       if (shown && shown != uploaded) {
-        texture.upload(shown->rgba.data(), shown->width, shown->height);
+        if (!frame_texture.upload(*shown)) state.view.video_error = frame_texture.error();
         uploaded = shown;
       }
 
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      handle_keys(state, service, browser);
+      handle_keys(state, service, browser, keys, dataset_picker);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -207,9 +264,6 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
       draw_menu(state, service, dataset_picker, source_picker);
-      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) {
-        dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
-      }
       std::string picked;
       if (dataset_picker.draw(picked)) open_dataset(state, service, picked);
       if (source_picker.draw(picked)) add_source(state, picked);
@@ -227,7 +281,7 @@ int run_viewer(const ViewerOptions& options) {
       video_fraction = std::clamp(video_fraction, 0.2f, 0.85f);
       float editor_width = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.45f);  // issue 7: editor beside the video
       ImGui::BeginChild("video", ImVec2(-editor_width, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
-      draw_video(state, texture, video_ui);
+      draw_video(state, frame_texture.texture(), video_ui);
       ImGui::EndChild();
       ImGui::SameLine();
       ImGui::BeginChild("editor", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoNavInputs);  // Tab is ours
@@ -236,16 +290,14 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::Button("##split_h", ImVec2(-1, 6));  // drag to resize video vs timeline
       if (ImGui::IsItemActive()) video_fraction += ImGui::GetIO().MouseDelta.y / right_height;
       ImGui::BeginChild("timeline", ImVec2(0, 0), true);
-      ImGui::Text("F%02d / %d   %s", state.grid_frame, state.grid_length(),
-                  !state.playing ? "paused" : state.play_direction > 0 ? (state.play_speed > 1 ? "playing fast" : "playing") : "playing backwards");
+      draw_transport(state);
       ImGui::SameLine();
       ImGui::SetNextItemWidth(90);
       int goto_frame = state.grid_frame;
       if (ImGui::InputInt("go to", &goto_frame, 1, 5, ImGuiInputTextFlags_EnterReturnsTrue)) requests.seek_frame = goto_frame;
       ImGui::SameLine();
-      ImGui::TextDisabled("profile %s   Space play  J/K/L  Left/Right frame  Shift: native frame  [ ] clip  wheel: zoom",
-                          state.profile.name.c_str());
-      draw_timeline(state, requests);
+      ImGui::TextDisabled("profile %s   wheel: zoom  right-drag: pan", state.profile.name.c_str());
+      draw_timeline(state, timeline_ui, requests);
       ImGui::EndChild();
       ImGui::EndChild();
       ImGui::End();
@@ -254,6 +306,7 @@ int run_viewer(const ViewerOptions& options) {
       // Commands are applied at the end of the frame.
       if (requests.select_clip >= 0) select_clip(state, service, requests.select_clip);
       if (requests.seek_frame >= 0) set_grid_frame(state, requests.seek_frame);
+      if (requests.native_frame >= 0 && requests.native_frame != state.view.native_source_frame) show_native(state, service, requests.native_frame);
       if (requests.select_gt >= 0) editor_select(state, requests.select_gt);
 
       int width = 0, height = 0;
@@ -273,11 +326,24 @@ int run_viewer(const ViewerOptions& options) {
             std::fprintf(stderr, "idmscope: cannot write %s\n", options.screenshot->c_str());
             status = 1;
           }
+          if (options.frame_dump) {
+            std::vector<uint8_t> frame_pixels;
+            frame_texture.read_back(frame_pixels);
+            const render::Texture& shown_texture = frame_texture.texture();
+            if (shown_texture.empty() ||
+                !cli::write_png_rgba(*options.frame_dump, shown_texture.width(), shown_texture.height(), shown_texture.width() * 4, frame_pixels.data())) {
+              std::fprintf(stderr, "idmscope: cannot write %s (no frame shown?)\n", options.frame_dump->c_str());
+              status = 1;
+            }
+          }
           glfwSetWindowShouldClose(window, 1);
         }
       }
+      stats.end();
       glfwSwapBuffers(window);
     }
+    service.set_event_callback(nullptr);
+    if (options.stats) stats.print(stderr);
     editor_flush_before_leaving(state);  // issue 7: unsaved edits are written before the window goes
   }
   ImGui_ImplOpenGL3_Shutdown();

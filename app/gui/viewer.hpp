@@ -14,6 +14,10 @@ struct ViewerOptions {
   int grid_frame = 0;
   int native_source_frame = -1;          // start on this native frame instead (-1: the grid)
   std::optional<std::string> screenshot;  // save the window as PNG once the frame is shown, then quit
+  std::optional<std::string> frame_dump;  // with screenshot: also save the shown frame as converted on the GPU
+  bool stats = false;                     // print UI frame-time percentiles on exit
+  bool play = false;                      // start playing (benchmarks, demos)
+  double quit_after_s = 0.0;              // > 0: close the window after this long (benchmarks)
   int width = 1600;
   int height = 1000;
 };

@@ -23,6 +23,13 @@ int Desktop::max_doc_units() const {
 bool Desktop::type_key(const std::string& name) {
   if (!editor_accepts_typing()) return false;
   auto& lines = state_.editor_lines;
+  if (state_.all_selected) {
+    bool types = name == "Return" || name == "Backspace" || char_for_key(name, shift_) != 0;
+    if (!types) return false;
+    state_.all_selected = false;  // the selection is replaced
+    lines = {""};
+    if (name == "Backspace") return true;
+  }
   if (name == "Return") {
     lines.emplace_back();
     return true;
@@ -63,6 +70,10 @@ void Desktop::press_key(const InputEvent& event, std::vector<Effect>& effects) {
   } else if (cmd_ && shift_ && event.name == "KeyP") {
     state_.palette_open = !state_.palette_open;
     drawn = true;
+  } else if (cmd_ && event.name == "KeyA") {
+    bool has_text = state_.editor_lines.size() > 1 || !state_.editor_lines.front().empty();
+    drawn = state_.app == App::Editor && !state_.palette_open && has_text && !state_.all_selected;
+    if (state_.app == App::Editor && !state_.palette_open) state_.all_selected = has_text;
   } else if (cmd_ && event.name == "KeyS") {
     drawn = !state_.saved;
     state_.saved = true;
@@ -101,6 +112,10 @@ bool Desktop::mouse_press(const InputEvent& event) {
     return true;
   }
   if (state_.app != App::Editor) return false;
+  if (state_.all_selected && layout_.editor.contains(state_.cursor_x, state_.cursor_y)) {
+    state_.all_selected = false;  // a click in the text drops the selection
+    return true;
+  }
   for (int i = 0; i < kButtonCount; ++i) {
     if (layout_.buttons[i].contains(state_.cursor_x, state_.cursor_y)) {
       state_.button_on[i] = !state_.button_on[i];

@@ -22,6 +22,7 @@ struct DesktopState {
   double menu_x = 0.0, menu_y = 0.0;
   bool palette_open = false;
   bool saved = false;
+  bool all_selected = false;  // Cmd+A: typing replaces everything, Backspace clears it
 };
 
 // What one logged input did, keyed the way canonical GT names it.

@@ -10,7 +10,9 @@ namespace idm::synth {
 namespace {
 
 constexpr const char* kMonoFont = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-constexpr const char* kSansFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+// UI text in Inter (close to macOS's San Francisco); DejaVu Sans when fonts-inter is missing.
+constexpr const char* kSansFont = "/usr/share/fonts/opentype/inter/Inter-Regular.otf";
+constexpr const char* kSansFallback = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr int64_t kCaretHalfPeriodUs = 530'000;  // macOS-like caret blink
 constexpr int64_t kSpinnerStepUs = 100'000;
 
@@ -46,6 +48,10 @@ bool load_fonts(const Layout& layout, Fonts& out, std::string& error) {
   out.mono = std::make_unique<Font>(kMonoFont, layout.editor_font_px, error);
   if (!out.mono->ok()) return false;
   out.sans = std::make_unique<Font>(kSansFont, layout.ui_font_px, error);
+  if (!out.sans->ok()) {
+    error.clear();
+    out.sans = std::make_unique<Font>(kSansFallback, layout.ui_font_px, error);
+  }
   return out.sans->ok();
 }
 
@@ -134,10 +140,14 @@ void Renderer::draw_editor(const DesktopState& state, int64_t t_us, Canvas& canv
   int pen_end = text_area.x, caret_top = text_area.y;
   for (size_t i = first; i < lines.size(); ++i) {
     int top = text_area.y + static_cast<int>(i - first) * line_px;
+    if (state.all_selected) {  // macOS-like selection: light blue behind each line's text
+      int width = std::max(mono.text_width_px(lines[i]), l.editor_font_px / 3);
+      canvas.fill({text_area.x, top, std::min(width, text_area.w), line_px}, Rgb{179, 215, 255});
+    }
     pen_end = mono.draw(canvas, text_area.x, top + mono.ascent_px(), lines[i], kInk, text_area);
     caret_top = top;
   }
-  bool caret_on = (t_us / kCaretHalfPeriodUs) % 2 == 0 && !state.palette_open;
+  bool caret_on = (t_us / kCaretHalfPeriodUs) % 2 == 0 && !state.palette_open && !state.all_selected;
   if (caret_on) canvas.fill({pen_end + 1, caret_top, std::max(2, l.editor_font_px / 12), mono.pixel_height()}, kInk);
 }
 

@@ -232,6 +232,9 @@ void hotkeys(Builder& b, const Layout&) {
   b.hotkey({"MetaLeft"}, "Tab");
   b.context("com.apple.TextEdit");
   b.type("Hi");
+  b.hotkey({"MetaLeft"}, "KeyA");                // select all: the text is highlighted
+  b.wait(100'000, 200'000);
+  b.type("Done");                                // replaces the selection
 }
 
 void hard_case(Builder& b, const Layout& l) {

@@ -81,7 +81,7 @@ void make_clip(const SynthOptions& options, const Layout& layout, const Renderer
   out.end_s = (start_ms + kClipDurationUs / 1000) / 1000.0;
 
   ClipScript script = build_clip_script(out.tag, layout, clip_seed);
-  VideoSettings video{options.width_px, options.height_px, options.fps, options.gop_frames};
+  VideoSettings video{options.width_px, options.height_px, options.fps, options.gop_frames, /*silent_audio=*/true};
   std::vector<Effect> effects;
   fs::path mp4 = dir / (out.name + ".mp4");
   fs::path partial = dir / (out.name + ".mp4.partial");

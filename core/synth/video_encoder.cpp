@@ -3,7 +3,9 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
+#include <libavutil/samplefmt.h>
 }
 
 namespace idm::synth {
@@ -20,6 +22,8 @@ VideoEncoder::~VideoEncoder() { close(); }
 
 void VideoEncoder::close() {
   if (codec_) avcodec_free_context(&codec_);
+  if (audio_codec_) avcodec_free_context(&audio_codec_);
+  if (audio_frame_) av_frame_free(&audio_frame_);
   if (frame_) av_frame_free(&frame_);
   if (packet_) av_packet_free(&packet_);
   if (format_) {
@@ -52,9 +56,9 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
   codec_->max_b_frames = 0;
   codec_->thread_count = 1;  // x264's frame threads would make output depend on timing
   codec_->color_range = AVCOL_RANGE_MPEG;
-  codec_->colorspace = AVCOL_SPC_BT470BG;
-  codec_->color_primaries = AVCOL_PRI_BT470BG;
-  codec_->color_trc = AVCOL_TRC_SMPTE170M;
+  codec_->colorspace = AVCOL_SPC_BT709;  // matches rgb_to_yuv420's matrix
+  codec_->color_primaries = AVCOL_PRI_BT709;
+  codec_->color_trc = AVCOL_TRC_BT709;
   codec_->flags |= AV_CODEC_FLAG_BITEXACT;
   if (format_->oformat->flags & AVFMT_GLOBALHEADER) codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   av_opt_set(codec_->priv_data, "preset", "ultrafast", 0);
@@ -68,6 +72,7 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
   stream_ = avformat_new_stream(format_, nullptr);
   stream_->time_base = codec_->time_base;
   avcodec_parameters_from_context(stream_->codecpar, codec_);
+  if (settings.silent_audio && !open_audio(error)) return false;
   format_->flags |= AVFMT_FLAG_BITEXACT;  // no library version strings in the file
   if ((rc = avio_open(&format_->pb, target.c_str(), AVIO_FLAG_WRITE)) < 0) {
     error = "cannot write " + target + ": " + av_message(rc);
@@ -85,6 +90,69 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
   av_frame_get_buffer(frame_, 0);
   packet_ = av_packet_alloc();
   return true;
+}
+
+bool VideoEncoder::open_audio(std::string& error) {
+  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+  if (!codec) {
+    error = "libavcodec has no AAC encoder";
+    return false;
+  }
+  audio_codec_ = avcodec_alloc_context3(codec);
+  audio_codec_->sample_rate = 48000;
+  av_channel_layout_default(&audio_codec_->ch_layout, 1);
+  audio_codec_->sample_fmt = AV_SAMPLE_FMT_FLTP;
+  audio_codec_->bit_rate = 32000;
+  audio_codec_->time_base = AVRational{1, 48000};
+  audio_codec_->flags |= AV_CODEC_FLAG_BITEXACT;
+  if (format_->oformat->flags & AVFMT_GLOBALHEADER) audio_codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (int rc = avcodec_open2(audio_codec_, codec, nullptr); rc < 0) {
+    error = "cannot open the AAC encoder: " + av_message(rc);
+    return false;
+  }
+  audio_stream_ = avformat_new_stream(format_, nullptr);
+  audio_stream_->time_base = audio_codec_->time_base;
+  avcodec_parameters_from_context(audio_stream_->codecpar, audio_codec_);
+  audio_frame_ = av_frame_alloc();
+  audio_frame_->format = audio_codec_->sample_fmt;
+  audio_frame_->nb_samples = audio_codec_->frame_size;
+  audio_frame_->sample_rate = 48000;
+  av_channel_layout_copy(&audio_frame_->ch_layout, &audio_codec_->ch_layout);
+  av_frame_get_buffer(audio_frame_, 0);
+  return true;
+}
+
+bool VideoEncoder::write_audio(int64_t until_samples, bool flushing, std::string& error) {
+  auto drain_audio = [&](bool end) {
+    while (true) {
+      int rc = avcodec_receive_packet(audio_codec_, packet_);
+      if (rc == AVERROR(EAGAIN) || (end && rc == AVERROR_EOF)) return true;
+      if (rc < 0) {
+        error = "audio encoding failed: " + av_message(rc);
+        return false;
+      }
+      av_packet_rescale_ts(packet_, audio_codec_->time_base, audio_stream_->time_base);
+      packet_->stream_index = audio_stream_->index;
+      if ((rc = av_interleaved_write_frame(format_, packet_)) < 0) {
+        error = "cannot write packet: " + av_message(rc);
+        return false;
+      }
+    }
+  };
+  while (audio_samples_ < until_samples) {
+    av_frame_make_writable(audio_frame_);
+    av_samples_set_silence(audio_frame_->data, 0, audio_frame_->nb_samples, 1, audio_codec_->sample_fmt);
+    audio_frame_->pts = audio_samples_;
+    audio_samples_ += audio_frame_->nb_samples;
+    if (int rc = avcodec_send_frame(audio_codec_, audio_frame_); rc < 0) {
+      error = "audio encoding failed: " + av_message(rc);
+      return false;
+    }
+    if (!drain_audio(false)) return false;
+  }
+  if (!flushing) return true;
+  avcodec_send_frame(audio_codec_, nullptr);
+  return drain_audio(true);
 }
 
 bool VideoEncoder::drain(bool flushing, std::string& error) {
@@ -115,6 +183,8 @@ bool VideoEncoder::add_frame(const std::vector<uint8_t>& rgb, std::string& error
     error = "encoding failed: " + av_message(rc);
     return false;
   }
+  // Silence up to the end of this frame keeps the two streams interleaved.
+  if (audio_codec_ && !write_audio(next_pts_ * 48000 / settings_.fps, false, error)) return false;
   return drain(false, error);
 }
 
@@ -125,6 +195,7 @@ bool VideoEncoder::finish(std::string& error) {
     return false;
   }
   if (!drain(true, error)) return false;
+  if (audio_codec_ && !write_audio(next_pts_ * 48000 / settings_.fps, true, error)) return false;
   if (header_written_ && (rc = av_write_trailer(format_)) < 0) {
     error = "cannot finish mp4: " + av_message(rc);
     return false;

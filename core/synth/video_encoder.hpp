@@ -19,6 +19,7 @@ struct VideoSettings {
   int height_px = 1080;
   int fps = 30;
   int gop_frames = 60;
+  bool silent_audio = false;  // add a silent 48 kHz mono AAC track, as real recordings carry
 };
 
 class VideoEncoder {
@@ -35,6 +36,9 @@ class VideoEncoder {
 
  private:
   bool drain(bool flushing, std::string& error);
+  bool open_audio(std::string& error);
+  // Encodes silence up to `until_samples` (48 kHz); flushing also drains the encoder.
+  bool write_audio(int64_t until_samples, bool flushing, std::string& error);
   void close();
 
   VideoSettings settings_;
@@ -44,10 +48,14 @@ class VideoEncoder {
   AVFrame* frame_ = nullptr;
   AVPacket* packet_ = nullptr;
   int64_t next_pts_ = 0;
+  AVCodecContext* audio_codec_ = nullptr;
+  AVStream* audio_stream_ = nullptr;
+  AVFrame* audio_frame_ = nullptr;
+  int64_t audio_samples_ = 0;
   bool header_written_ = false;
 };
 
-// BT.601 limited-range RGB -> planar 4:2:0 with 2x2 chroma averaging, in integers.
+// BT.709 limited-range RGB -> planar 4:2:0 with 2x2 chroma averaging, in integers.
 void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y, int y_stride, uint8_t* u, int u_stride,
                    uint8_t* v, int v_stride);
 

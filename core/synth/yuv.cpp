@@ -1,4 +1,5 @@
 // Our own colour conversion: fixed integer maths, so frames are identical on every machine.
+// BT.709, limited range, as macOS screen recordings are tagged (the encoder writes the tags).
 #include <cstdint>
 
 #include "synth/video_encoder.hpp"
@@ -11,7 +12,7 @@ void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y_plane, 
     const uint8_t* p = rgb + static_cast<size_t>(y) * width * 3;
     uint8_t* out = y_plane + static_cast<size_t>(y) * y_stride;
     for (int x = 0; x < width; ++x, p += 3) {
-      out[x] = static_cast<uint8_t>(((66 * p[0] + 129 * p[1] + 25 * p[2] + 128) >> 8) + 16);
+      out[x] = static_cast<uint8_t>(((47 * p[0] + 157 * p[1] + 16 * p[2] + 128) >> 8) + 16);
     }
   }
   for (int cy = 0; cy < height / 2; ++cy) {
@@ -24,8 +25,8 @@ void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y_plane, 
         b += p[2] + p[5];
       }
       // Sums of four samples: the coefficients' >>8 becomes >>10.
-      u_plane[static_cast<size_t>(cy) * u_stride + cx] = static_cast<uint8_t>(((-38 * r - 74 * g + 112 * b + 512) >> 10) + 128);
-      v_plane[static_cast<size_t>(cy) * v_stride + cx] = static_cast<uint8_t>(((112 * r - 94 * g - 18 * b + 512) >> 10) + 128);
+      u_plane[static_cast<size_t>(cy) * u_stride + cx] = static_cast<uint8_t>(((-26 * r - 86 * g + 112 * b + 512) >> 10) + 128);
+      v_plane[static_cast<size_t>(cy) * v_stride + cx] = static_cast<uint8_t>(((112 * r - 102 * g - 10 * b + 512) >> 10) + 128);
     }
   }
 }

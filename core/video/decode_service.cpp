@@ -1,6 +1,7 @@
 #include "video/decode_service.hpp"
 
 #include "video/grid_decoder.hpp"
+#include "video/frame_pixels.hpp"
 #include "video/native_decoder.hpp"
 
 namespace idm {
@@ -62,9 +63,19 @@ bool DecodeService::wait_event(DecodeEvent& out, std::chrono::milliseconds timeo
 }
 
 void DecodeService::post(DecodeEvent event) {
+  std::function<void()> notify;
+  {
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+    wakeup_.notify_all();
+    notify = on_event_;
+  }
+  if (notify) notify();  // outside the lock: the callback may take its own locks
+}
+
+void DecodeService::set_event_callback(std::function<void()> callback) {
   std::lock_guard lock(mutex_);
-  events_.push_back(std::move(event));
-  wakeup_.notify_all();
+  on_event_ = std::move(callback);
 }
 
 bool DecodeService::interrupted(bool by_seek_too) {
@@ -116,24 +127,20 @@ void DecodeService::fill_grid(const std::shared_ptr<const ClipVideo>& clip, uint
   }
   std::shared_ptr<const CachedFrame> last;
   std::string error;
-  bool ok = decode_grid_rgba(clip->path, clip->index, clip->grid, [&](const GridFrameRgba& grid) {
-    if (!last || last->source_frame_index != grid.source_frame_index) {
+  RgbaConverter converter;  // only for frames that are not 8-bit 4:2:0
+  bool ok = decode_grid_frames(clip->path, clip->index, clip->grid, [&](const GridFrameDecoded& grid, std::string& sink_error) {
+    if (grid.first_of_source) {
       auto frame = std::make_shared<CachedFrame>();
       frame->clip_id = clip->clip_id;
       frame->source_frame_index = grid.source_frame_index;
       frame->pts_us = grid.pts_us;
-      frame->width = grid.width;
-      frame->height = grid.height;
-      frame->rgba.resize(static_cast<size_t>(grid.width) * static_cast<size_t>(grid.height) * 4);
-      for (int row = 0; row < grid.height; ++row) {
-        std::copy_n(grid.rgba + static_cast<size_t>(row) * static_cast<size_t>(grid.stride_bytes), static_cast<size_t>(grid.width) * 4,
-                    frame->rgba.begin() + static_cast<ptrdiff_t>(row) * grid.width * 4);
-      }
+      if (!store_frame_pixels(*grid.frame, converter, *frame, sink_error)) return GridSinkResult::Failed;
       last = frame;
       cache_.insert(frame);
     }
     publish(grid.grid_frame, last);
-    return !interrupted(!post_frames);  // a newer clip or Stop (or a seek, when prefetching) wins
+    // A newer clip or Stop (or a seek, when prefetching) wins.
+    return interrupted(!post_frames) ? GridSinkResult::Stop : GridSinkResult::Continue;
   }, error);
   if (!ok && post_frames) post({DecodeEvent::Kind::Error, generation, clip, -1, nullptr, clip->path.filename().string() + ": " + error});
 }
@@ -165,14 +172,14 @@ void DecodeService::serve_seek(const Seek& seek) {
       post({DecodeEvent::Kind::Error, seek.generation, current_, -1, nullptr, current_->path.filename().string() + ": " + error});
       return;
     }
-    const RgbaConverter& converted = native_->converter();
     auto frame = std::make_shared<CachedFrame>();
     frame->clip_id = current_->clip_id;
     frame->source_frame_index = source;
     frame->pts_us = current_->index.frames[static_cast<size_t>(source)].pts_us;
-    frame->width = converted.width();
-    frame->height = converted.height();
-    frame->rgba.assign(converted.pixels(), converted.pixels() + static_cast<size_t>(converted.width()) * converted.height() * 4);
+    if (!store_frame_pixels(native_->frame(), native_converter_, *frame, error)) {
+      post({DecodeEvent::Kind::Error, seek.generation, current_, -1, nullptr, current_->path.filename().string() + ": " + error});
+      return;
+    }
     cache_.insert(frame);
     event.frame = std::move(frame);
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "video/frame_cache.hpp"
 #include "video/frame_index.hpp"
 #include "video/grid_map.hpp"
+#include "video/rgba_converter.hpp"
 
 namespace idm {
 
@@ -55,6 +57,9 @@ class DecodeService {
   void stop();
 
   bool poll(DecodeEvent& out);  // false when no event is waiting
+  // Called on the decode thread after each event is queued, so an idle UI that waits for
+  // input can be woken (the viewer passes glfwPostEmptyEvent, which is thread-safe).
+  void set_event_callback(std::function<void()> callback);
   bool wait_event(DecodeEvent& out, std::chrono::milliseconds timeout);  // for the CLI and tests
   FrameCache& cache() { return cache_; }
 
@@ -85,12 +90,14 @@ class DecodeService {
   std::optional<Seek> seek_;                        // newest seek (replaces older ones)
   std::optional<std::filesystem::path> prefetch_path_;
   std::deque<DecodeEvent> events_;
+  std::function<void()> on_event_;
   std::map<std::string, uint64_t> clip_ids_;
 
   // Decode thread only.
   std::shared_ptr<const ClipVideo> current_;
   uint64_t current_generation_ = 0;
   std::unique_ptr<class NativeDecoder> native_;
+  RgbaConverter native_converter_;  // native frames that are not 8-bit 4:2:0
   std::map<uint64_t, std::shared_ptr<const ClipVideo>> prefetched_;
 
   std::thread thread_;  // last: starts after every field above exists

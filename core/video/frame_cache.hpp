@@ -11,14 +11,34 @@
 
 namespace idm {
 
+// How a cached frame holds its pixels. 8-bit 4:2:0 (what recordings are) stays YUV, 2.7x
+// smaller than RGBA, and is converted on the GPU (or by yuv420_to_rgba); anything else is
+// converted to RGBA by swscale when decoded.
+enum class FramePixels : uint8_t { Rgba, Yuv420 };
+
+// The YUV -> RGB matrix, picked from the frame's tags exactly as ffmpeg's scale filter does.
+struct YuvMatrix {
+  float kr = 0.299f;  // luma weight of red (BT.601 unless tagged otherwise)
+  float kb = 0.114f;  // luma weight of blue
+  bool full_range = false;
+};
+
 struct CachedFrame {
   uint64_t clip_id = 0;
   int source_frame_index = 0;
   int64_t pts_us = 0;
   int width = 0;
   int height = 0;
-  std::vector<uint8_t> rgba;  // width * height * 4, rows packed
-  size_t bytes() const { return rgba.size() + sizeof(CachedFrame); }
+  FramePixels pixels = FramePixels::Rgba;
+  std::vector<uint8_t> rgba;  // Rgba: width * height * 4, rows packed
+  std::vector<uint8_t> yuv;   // Yuv420: Y (width x height), then U, then V (chroma_width x chroma_height), packed
+  YuvMatrix matrix;           // Yuv420 only
+  int chroma_width() const { return (width + 1) / 2; }
+  int chroma_height() const { return (height + 1) / 2; }
+  const uint8_t* y_plane() const { return yuv.data(); }
+  const uint8_t* u_plane() const { return yuv.data() + static_cast<size_t>(width) * height; }
+  const uint8_t* v_plane() const { return u_plane() + static_cast<size_t>(chroma_width()) * chroma_height(); }
+  size_t bytes() const { return rgba.size() + yuv.size() + sizeof(CachedFrame); }
 };
 
 struct FrameKey {

@@ -27,6 +27,11 @@ bool build_frame_index(const std::filesystem::path& path, FrameIndex& out, std::
   const AVStream* stream = context->streams[opened.video_stream];
   out.stream_index = opened.video_stream;
   out.codec = avcodec_get_name(stream->codecpar->codec_id);
+  // Fail at the index, before any decoding is planned, so every user of the file hears it.
+  if (!avcodec_find_decoder(stream->codecpar->codec_id)) {
+    error = "unsupported codec " + out.codec + " (this FFmpeg has no decoder for it)";
+    return false;
+  }
   out.width = stream->codecpar->width;
   out.height = stream->codecpar->height;
   out.time_base_num = stream->time_base.num;

@@ -22,7 +22,7 @@ constexpr std::chrono::milliseconds kDecodeBudget{120000};
 // Walks the decoder's output against the grid map and delivers each needed frame.
 class GridDelivery {
  public:
-  GridDelivery(const FrameIndex& index, const GridMap& map, const GridFrameSink& sink)
+  GridDelivery(const FrameIndex& index, const GridMap& map, const GridFrameDecodedSink& sink)
       : index_(index), map_(map), sink_(sink) {
     pts_.reserve(index.frames.size());
     for (const SourceFrame& frame : index.frames) pts_.push_back(frame.pts);
@@ -31,24 +31,24 @@ class GridDelivery {
   bool done() const { return stopped_ || next_grid_ >= map_.length(); }
   int delivered() const { return next_grid_; }
 
-  // Returns false on a conversion error.
+  // Returns false when the sink reports an error.
   bool on_frame(const AVFrame& frame, std::string& error) {
     int64_t pts = frame.best_effort_timestamp != AV_NOPTS_VALUE ? frame.best_effort_timestamp : frame.pts;
     auto found = std::lower_bound(pts_.begin(), pts_.end(), pts);
     if (found == pts_.end() || *found != pts) return true;  // pre-roll or a frame the index never listed
     int source = static_cast<int>(found - pts_.begin());
     if (done() || map_.source_frame_index[static_cast<size_t>(next_grid_)] != source) return true;
-    if (!converter_.convert(frame, error)) return false;
-    GridFrameRgba out;
+    GridFrameDecoded out;
     out.source_frame_index = source;
     out.pts_us = index_.frames[static_cast<size_t>(source)].pts_us;
-    out.width = converter_.width();
-    out.height = converter_.height();
-    out.stride_bytes = converter_.stride_bytes();
-    out.rgba = converter_.pixels();
+    out.frame = &frame;
+    out.first_of_source = true;
     while (!done() && map_.source_frame_index[static_cast<size_t>(next_grid_)] == source) {
       out.grid_frame = next_grid_++;
-      if (!sink_(out)) stopped_ = true;
+      GridSinkResult result = sink_(out, error);
+      if (result == GridSinkResult::Failed) return false;
+      if (result == GridSinkResult::Stop) stopped_ = true;
+      out.first_of_source = false;
     }
     return true;
   }
@@ -56,9 +56,8 @@ class GridDelivery {
  private:
   const FrameIndex& index_;
   const GridMap& map_;
-  const GridFrameSink& sink_;
+  const GridFrameDecodedSink& sink_;
   std::vector<int64_t> pts_;
-  RgbaConverter converter_;
   int next_grid_ = 0;
   bool stopped_ = false;
 };
@@ -83,6 +82,25 @@ bool receive_all(AVCodecContext* codec, AVFrame* frame, GridDelivery& delivery, 
 
 bool decode_grid_rgba(const std::filesystem::path& path, const FrameIndex& index, const GridMap& map,
                       const GridFrameSink& sink, std::string& error) {
+  RgbaConverter converter;
+  GridFrameRgba out;
+  return decode_grid_frames(path, index, map, [&](const GridFrameDecoded& decoded, std::string& sink_error) {
+    if (decoded.first_of_source) {  // a source frame shown by several grid frames converts once
+      if (!converter.convert(*decoded.frame, sink_error)) return GridSinkResult::Failed;
+      out.source_frame_index = decoded.source_frame_index;
+      out.pts_us = decoded.pts_us;
+      out.width = converter.width();
+      out.height = converter.height();
+      out.stride_bytes = converter.stride_bytes();
+      out.rgba = converter.pixels();
+    }
+    out.grid_frame = decoded.grid_frame;
+    return sink(out) ? GridSinkResult::Continue : GridSinkResult::Stop;
+  }, error);
+}
+
+bool decode_grid_frames(const std::filesystem::path& path, const FrameIndex& index, const GridMap& map,
+                        const GridFrameDecodedSink& sink, std::string& error) {
   if (map.length() == 0) return true;
   OpenedFormat opened;
   if (!open_video_format(path, kDecodeBudget, opened, error)) return false;

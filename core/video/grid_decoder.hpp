@@ -10,6 +10,8 @@
 #include "video/frame_index.hpp"
 #include "video/grid_map.hpp"
 
+struct AVFrame;
+
 namespace idm {
 
 struct GridFrameRgba {
@@ -25,9 +27,22 @@ struct GridFrameRgba {
 // Called in grid order; return false to stop early (not an error).
 using GridFrameSink = std::function<bool(const GridFrameRgba&)>;
 
+// The decoder's own frame, for callers that keep YUV (the decode service).
+struct GridFrameDecoded {
+  int grid_frame = 0;
+  int source_frame_index = 0;
+  int64_t pts_us = 0;
+  bool first_of_source = true;     // false when the previous grid frame showed the same frame
+  const AVFrame* frame = nullptr;  // valid only during the callback
+};
+enum class GridSinkResult { Continue, Stop, Failed };  // Failed: the sink set the error
+using GridFrameDecodedSink = std::function<GridSinkResult(const GridFrameDecoded&, std::string& error)>;
+
 // Returns false with a one-line error when the file cannot be decoded or ends before the
 // last grid frame.
 bool decode_grid_rgba(const std::filesystem::path& path, const FrameIndex& index, const GridMap& map,
                       const GridFrameSink& sink, std::string& error);
+bool decode_grid_frames(const std::filesystem::path& path, const FrameIndex& index, const GridMap& map,
+                        const GridFrameDecodedSink& sink, std::string& error);
 
 }  // namespace idm

@@ -13,6 +13,8 @@ namespace {
 
 constexpr std::chrono::milliseconds kOpenBudget{20000};
 constexpr int kKeyframeRetries = 3;
+// Decoding this many frames forward costs less than a seek plus the GOP's first frames.
+constexpr int kContinueFrames = 12;
 
 // The index of the last keyframe at or before `source`, counting back `extra` keyframes more.
 int keyframe_before(const FrameIndex& index, int source, int extra) {
@@ -35,6 +37,7 @@ bool NativeDecoder::open(const std::filesystem::path& path, const FrameIndex& in
   if (!open_video_decoder(opened_, codec_, error)) return false;
   packet_.reset(av_packet_alloc());
   frame_.reset(av_frame_alloc());
+  output_.reset(av_frame_alloc());
   last_output_pts_ = INT64_MIN;
   at_end_ = false;
   seeks_ = 0;
@@ -67,9 +70,8 @@ bool NativeDecoder::decode_forward_to(int64_t target_pts, bool& reached, std::st
       int64_t pts = frame_->best_effort_timestamp != AV_NOPTS_VALUE ? frame_->best_effort_timestamp : frame_->pts;
       last_output_pts_ = pts;
       if (pts == target_pts) {
-        bool ok = converter_.convert(*frame_, error);
-        av_frame_unref(frame_.get());
-        if (!ok) return -1;
+        av_frame_unref(output_.get());
+        av_frame_move_ref(output_.get(), frame_.get());  // kept until the next decode()
         reached = true;
         return 1;
       }
@@ -107,9 +109,16 @@ bool NativeDecoder::decode(int source_frame_index, std::string& error) {
   }
   int64_t target_pts = index_->frames[static_cast<size_t>(source_frame_index)].pts;
   int keyframe = keyframe_before(*index_, source_frame_index, 0);
-  // Continue forward when the decoder already stands inside the target's GOP, before it.
-  bool can_continue = last_output_pts_ != INT64_MIN && last_output_pts_ < target_pts &&
-                      last_output_pts_ >= index_->frames[static_cast<size_t>(keyframe)].pts && !at_end_;
+  // Continue forward when the decoder already stands before the target, inside its GOP or
+  // close enough that decoding on is cheaper than a seek (stepping across a GOP boundary).
+  bool can_continue = false;
+  // After the last packet the decoder is flushed but may still hold the final frames.
+  if (last_output_pts_ != INT64_MIN && last_output_pts_ < target_pts) {
+    auto at = std::lower_bound(index_->frames.begin(), index_->frames.end(), last_output_pts_,
+                               [](const SourceFrame& frame, int64_t pts) { return frame.pts < pts; });
+    int frames_ahead = source_frame_index - static_cast<int>(at - index_->frames.begin());
+    can_continue = last_output_pts_ >= index_->frames[static_cast<size_t>(keyframe)].pts || frames_ahead <= kContinueFrames;
+  }
   for (int attempt = 0; attempt <= kKeyframeRetries; ++attempt) {
     if (!(attempt == 0 && can_continue)) {
       int start = attempt == kKeyframeRetries ? 0 : keyframe_before(*index_, source_frame_index, attempt);

@@ -11,7 +11,6 @@
 
 #include "video/av_open.hpp"
 #include "video/frame_index.hpp"
-#include "video/rgba_converter.hpp"
 
 namespace idm {
 
@@ -21,10 +20,10 @@ class NativeDecoder {
   bool open(const std::filesystem::path& path, const FrameIndex& index, std::string& error);
   bool is_open() const { return static_cast<bool>(codec_); }
 
-  // Decodes source frame `source_frame_index` into converter() (RGBA). False with a
-  // one-line error when it cannot be reached even from the first keyframe.
+  // Decodes source frame `source_frame_index` into frame(). False with a one-line error
+  // when it cannot be reached even from the first keyframe.
   bool decode(int source_frame_index, std::string& error);
-  const RgbaConverter& converter() const { return converter_; }
+  const AVFrame& frame() const { return *output_; }  // valid until the next decode()
   int seeks() const { return seeks_; }  // for tests and the benchmark
 
  private:
@@ -37,7 +36,7 @@ class NativeDecoder {
   CodecPtr codec_;
   PacketPtr packet_;
   AvFramePtr frame_;
-  RgbaConverter converter_;
+  AvFramePtr output_;  // the last target reached
   int64_t last_output_pts_ = INT64_MIN;  // newest frame that came out of the decoder
   bool at_end_ = false;
   int seeks_ = 0;

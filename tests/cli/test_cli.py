@@ -56,6 +56,27 @@ class Cli(unittest.TestCase):
             self.assertIn("usage", result.stdout.lower(), command)
         self.assertEqual(run("nonsense").returncode, 2)
 
+    def test_keys_prints_bindings_and_names_problems_in_keys_json(self):
+        good = os.path.join(self.tmp, "keys_good.json")
+        with open(good, "w") as f:
+            json.dump({"bindings": {"next_frame": ["D", "Right"], "pause": []}}, f)
+        result = run("keys", "--config", good, check_exit=0)
+        self.assertRegex(result.stdout, r"next_frame\s+D, Right\s+next grid frame")
+        self.assertRegex(result.stdout, r"pause\s+\(unbound\)")
+        self.assertRegex(result.stdout, r"open_dataset\s+Ctrl\+O")
+        bad = os.path.join(self.tmp, "keys_bad.json")
+        with open(bad, "w") as f:
+            json.dump({"bindings": {"play_pause": "Ctrl+O", "jump": "X", "last_frame": "Meta+E"}}, f)
+        result = run("keys", "--config", bad, check_exit=1)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 3, result.stderr)
+        for line in lines:
+            self.assertTrue(line.startswith("idmscope keys: " + bad + ": "), line)
+        self.assertIn("Ctrl+O is bound to both play_pause and open_dataset", result.stderr)
+        self.assertIn('unknown action "jump"', result.stderr)
+        self.assertIn("unknown modifier 'Meta'", result.stderr)
+        self.assertRegex(result.stdout, r"open_dataset\s+\(unbound\)")
+
     def test_results_mode_matches_reference_for_all_six_settings(self):
         expected = load(os.path.join(VECTORS, "rescore_expected.json"))
         for name, summary in expected.items():

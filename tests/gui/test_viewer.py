@@ -124,21 +124,28 @@ class Viewer(unittest.TestCase):
             f.write(b"not a video")
         self.screenshot("broken", broken, "--clip", self.keys[0])
 
-    def live_keys(self, name, start_frame, keys):
+    def live_keys(self, name, start_frame, keys, env=None, before_keys="true"):
         """Runs the viewer in a live window at `start_frame`, sends `keys` (xdotool names) with
-        keydown / short sleep / keyup (imgui 1.86 misses instant taps), returns the screen."""
+        keydown / short sleep / keyup (imgui 1.86 misses instant taps), returns the screen.
+        `before_keys` is a shell snippet run first (mouse moves, wheel clicks)."""
         if not shutil.which("xdotool") or not shutil.which("import"):
             self.skipTest("xdotool or ImageMagick not installed")
         out = os.path.join(self.tmp, name + ".png")
         presses = " ".join(keys)
+        # Screenshots are taken once the screen stops changing (two equal captures in a row),
+        # so a loaded machine only makes the test slower, never wrong.
+        settle = ("settle() { prev=; for i in $(seq 60); do h=$(import -window root -depth 8 rgb:- | md5sum); "
+                  "[ \"$h\" = \"$prev\" ] && break; prev=$h; sleep 0.4; done; }; ")
         script = (
+            settle +
             f"{BINARY} {self.dataset} --clip {self.keys[0]} --frame {start_frame} --size 1280x800 & pid=$!; "
-            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
-            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            "for i in $(seq 100); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "settle; xdotool windowactivate --sync $w 2>/dev/null; "
+            f"{before_keys}; "
             f"for k in {presses}; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.25; done; "
-            f"sleep 0.8; import -window root {out}; kill $pid; wait $pid 2>/dev/null; true"
+            f"sleep 0.5; settle; import -window root {out}; kill $pid; wait $pid 2>/dev/null; true"
         )
-        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120)
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120, env=env)
         self.assertTrue(os.path.exists(out), result.stderr)
         png = os.path.join(self.tmp, name + "_rgba.png")
         subprocess.run(["convert", out, "-crop", "1280x800+0+0", "+repage", "-define", "png:color-type=6", png], check=True)
@@ -169,6 +176,96 @@ class Viewer(unittest.TestCase):
         _, _, native = self.screenshot("n34", self.dataset, "--clip", self.keys[0], "--native", "34")
         _, _, at_f05 = self.screenshot("f05n", self.dataset, "--clip", self.keys[0], "--frame", "5")
         self.assert_shows(after_keys, native, at_f05, "two Shift+Right presses from F05 should show native frame 34")
+
+    def test_remapped_keys_from_keys_json(self):
+        # next_frame on D (and Right unbound): three D presses from F05 show F08.
+        config = os.path.join(self.tmp, "keys_config")
+        os.makedirs(os.path.join(config, "idmscope"), exist_ok=True)
+        with open(os.path.join(config, "idmscope", "keys.json"), "w") as f:
+            json.dump({"bindings": {"next_frame": "D"}}, f)
+        env = dict(os.environ, XDG_CONFIG_HOME=config)
+        after_d = self.live_keys("remap_d", 5, ["d", "d", "d"], env=env)
+        _, _, at_f08 = self.screenshot("f08r", self.dataset, "--clip", self.keys[0], "--frame", "8")
+        _, _, at_f05 = self.screenshot("f05r", self.dataset, "--clip", self.keys[0], "--frame", "5")
+        self.assert_shows(after_d, at_f08, at_f05, "with next_frame remapped to D, three D presses should show F08")
+        # Control: without the config D does nothing.
+        plain = self.live_keys("plain_d", 5, ["d", "d", "d"])
+        self.assert_shows(plain, at_f05, at_f08, "without keys.json, D must not move the playhead")
+
+    def test_wheel_on_the_timeline_zooms_it_without_moving_the_playhead(self):
+        # 1280x800 window: the timeline's lanes start near y=560; wheel up zooms around x=900.
+        zoomed = self.live_keys("zoom", 12, [], before_keys="xdotool mousemove 900 640; sleep 0.3; "
+                                "for i in 1 2 3 4 5 6; do xdotool click 4; sleep 0.15; done; xdotool mousemove 900 100")
+        plain = self.live_keys("nozoom", 12, [], before_keys="xdotool mousemove 900 100")
+        video_rows = range(60, 420)
+        timeline_rows = range(560, 700)
+        self.assertTrue(all(zoomed[y][2400:5120] == plain[y][2400:5120] for y in video_rows),
+                        "zooming the timeline must not change the video (no scrubbing)")
+        differing = sum(1 for y in timeline_rows if zoomed[y][2400:5120] != plain[y][2400:5120])
+        self.assertGreater(differing, 60, "the wheel should have zoomed the timeline")
+
+    def dumped_frame(self, name, dataset, key, frame):
+        """The shown grid frame as the GPU converted it (--dump-frame), as rows of RGBA bytes."""
+        out, dump = os.path.join(self.tmp, name + ".png"), os.path.join(self.tmp, name + "_frame.png")
+        result = subprocess.run(XVFB + [BINARY, dataset, "--clip", key, "--frame", str(frame), "--screenshot", out,
+                                        "--dump-frame", dump, "--size", "1280x800"],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return read_png(dump)[2]
+
+    def ffmpeg_frame(self, video, frame):
+        """Grid frame `frame` as `ffmpeg -vf fps=5 -pix_fmt rgba` writes it."""
+        pattern = os.path.join(self.tmp, "ref_%04d.png")
+        for old in os.listdir(self.tmp):
+            if old.startswith("ref_"):
+                os.remove(os.path.join(self.tmp, old))
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", video, "-vf", "fps=5", "-pix_fmt", "rgba", pattern],
+                       check=True, timeout=120)
+        return read_png(pattern % (frame + 1))[2]
+
+    @staticmethod
+    def difference(a, b):
+        total, worst, count = 0, 0, 0
+        for row_a, row_b in zip(a, b):
+            for x in range(0, len(row_a), 4):
+                for c in range(3):
+                    d = abs(row_a[x + c] - row_b[x + c])
+                    total += d
+                    worst = max(worst, d)
+                count += 3
+        return total / count, worst
+
+    def test_gpu_yuv_conversion_matches_the_ffmpeg_cli_for_each_colour_tagging(self):
+        # The cache keeps 8-bit 4:2:0 as YUV and a shader converts it; other formats take
+        # swscale's RGBA. The tag variants keep the same YUV samples (stream copy, only the
+        # H.264 VUI changes), so only the interpretation differs; the reference is ffmpeg's PNG.
+        variants = [
+            ("untagged", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=2:colour_primaries=2:transfer_characteristics=2"]),
+            ("bt601", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=6:colour_primaries=6:transfer_characteristics=6"]),
+            ("bt709", ["-c:v", "copy", "-bsf:v", "h264_metadata=matrix_coefficients=1:colour_primaries=1:transfer_characteristics=1"]),
+            ("fullrange", ["-c:v", "copy", "-bsf:v", "h264_metadata=video_full_range_flag=1"]),
+            ("yuv444", ["-c:v", "libx264", "-qp", "4", "-pix_fmt", "yuv444p"]),
+        ]
+        source = os.path.join(self.dataset, self.keys[0] + ".mp4")
+        references = {}
+        for name, options in variants:
+            with self.subTest(variant=name):
+                dataset = os.path.join(self.tmp, "colour_" + name)
+                shutil.rmtree(dataset, ignore_errors=True)
+                shutil.copytree(self.dataset, dataset)
+                video = os.path.join(dataset, self.keys[0] + ".mp4")
+                subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", source, *options, video], check=True, timeout=120)
+                ours = self.dumped_frame("colour_" + name, dataset, self.keys[0], 12)
+                reference = self.ffmpeg_frame(video, 12)
+                references[name] = reference
+                mean, worst = self.difference(ours, reference)
+                self.assertLess(mean, 1.0, f"{name}: mean difference {mean:.2f} from ffmpeg")
+                self.assertLessEqual(worst, 6, f"{name}: worst difference {worst} from ffmpeg")
+        # Control: the taggings really produce different pictures, so the checks above can fail.
+        mean, worst = self.difference(references["untagged"], references["bt709"])
+        self.assertGreater(worst, 6, "BT.601 and BT.709 decode to the same pixels: the test cannot tell them apart")
+        mean, worst = self.difference(references["untagged"], references["fullrange"])
+        self.assertGreater(worst, 6, "limited and full range decode alike: the test cannot tell them apart")
 
 
 if __name__ == "__main__":
