@@ -2,6 +2,7 @@
 #include "editor.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -14,6 +15,9 @@ namespace idm::gui {
 namespace {
 
 constexpr double kAutosaveDelay_s = 1.0;  // after the last edit: a burst of labels is one save
+
+// A monotonic clock that also runs while the UI waits for events (ImGui's time does not).
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 std::vector<double> source_f1s(const AppState& state) {
   std::vector<double> out;
@@ -56,7 +60,7 @@ bool run_change(AppState& state, Change change) {
   for (size_t s = 0; s < after.size() && s < before.size(); ++s) effect.f1_delta.push_back(after[s] - before[s]);
   editor.history.push_back(std::move(effect));
   if (editor.history.size() > 200) editor.history.erase(editor.history.begin());
-  editor.last_edit_s = ImGui::GetTime();
+  editor.last_edit_s = now_s();
   editor.detail_for = -1;  // the detail field shows the new state
   editor.autosave_paused = false;
   if (editor.selected >= static_cast<int>(editor.document.item_count())) editor.selected = -1;
@@ -156,9 +160,15 @@ void editor_sync(AppState& state) {
     }
   }
   if (editor.autosave && !editor.autosave_paused && editor.document.is_open() && editor.document.dirty() &&
-      ImGui::GetTime() - editor.last_edit_s >= kAutosaveDelay_s) {
+      now_s() - editor.last_edit_s >= kAutosaveDelay_s) {
     editor_flush(state);
   }
+}
+
+double editor_seconds_until_autosave(const AppState& state) {
+  const EditorState& editor = state.editor;
+  if (!editor.autosave || editor.autosave_paused || !editor.document.is_open() || !editor.document.dirty()) return 1e9;
+  return std::max(0.0, editor.last_edit_s + kAutosaveDelay_s - now_s());
 }
 
 void editor_select(AppState& state, int label_index) {

@@ -12,6 +12,8 @@ namespace idm::gui {
 // Once per frame: follows the selected clip (saving the previous one's edits first) and
 // autosaves a moment after the last edit.
 void editor_sync(AppState& state);
+// How long the UI may sleep before the autosave is due (a large number when none is pending).
+double editor_seconds_until_autosave(const AppState& state);
 // Saves now if there are unsaved edits (autosave).
 void editor_flush(AppState& state);
 // Before leaving a clip or quitting: saves, merging a conflict, or writes a rescue file.

@@ -26,7 +26,7 @@ struct EditorState {
   std::set<int> bulk;            // Ctrl+click selection for bulk labelling
   bool scroll_to_selected = false;  // the list scrolls to a selection made by key or in a lane
   bool autosave = true;
-  double last_edit_s = -1.0;     // glfw time of the last unsaved change; autosave waits a moment
+  double last_edit_s = -1.0;     // steady-clock time of the last unsaved change; autosave waits a moment
   bool autosave_paused = false;  // after a failed save or a dismissed merge, until the next edit
   std::string save_status;       // "saved 2 file(s)", or what went wrong
   bool save_failed = false;

@@ -226,7 +226,7 @@ int run_viewer(const ViewerOptions& options) {
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
       if (!animating && settle_frames == 0) {
         double wait_start = glfwGetTime();
-        glfwWaitEventsTimeout(options.quit_after_s > 0 ? 0.25 : 2.0);
+        glfwWaitEventsTimeout(std::min(options.quit_after_s > 0 ? 0.25 : 2.0, editor_seconds_until_autosave(state) + 0.01));  // issue 7
         stats.count_wait(glfwGetTime() - wait_start);
         settle_frames = 3;
       } else {
