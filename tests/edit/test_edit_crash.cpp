@@ -93,7 +93,7 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
     generation = 5;
     save_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - before).count() / 5;
   }
-  const int64_t max_delay_us = std::clamp<int64_t>(6 * save_us + 1500, 2000, 300000);
+  const int64_t max_delay_us = std::clamp<int64_t>(10 * save_us + 3000, 3000, 400000);
   int rolled_forward = 0, temps_removed = 0, mixed_before_recovery = 0, killed_mid_save = 0;
   int64_t total_saves = 0;
   auto started = std::chrono::steady_clock::now();
@@ -146,5 +146,5 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
   MESSAGE("kills " << kKills << ", saves finished " << total_saves << ", kills after a save's commit point rolled forward "
                    << rolled_forward << ", pair mixed before recovery " << mixed_before_recovery << ", recoveries that removed temp files "
                    << temps_removed << ", kills that landed after a save took effect " << killed_mid_save << ", one save " << save_us << " us, kill delay 0.." << max_delay_us << " us, seconds " << seconds);
-  CHECK(total_saves >= kKills / 2);  // the kills really landed among saves (about 30 saves per kill here, 4 under ASan)
+  CHECK(total_saves >= kKills / 4);  // the kills really landed among saves (about 10 saves per kill on tmpfs; fewer under ASan and load)
 }
