@@ -12,12 +12,15 @@ int run_view(int argc, char** argv, int first) {
   if (args.wants_help()) {
     std::fputs(
         "usage: idmscope [DATASET] [--predictions SRC]... [--profile reference|protocol|FILE] [--clip KEY] [--frame N]\n"
-        "                [--native SOURCE_FRAME] [--screenshot OUT.png] [--size WxH]\n"
+        "                [--native SOURCE_FRAME] [--screenshot OUT.png] [--size WxH] [--tab timeline|metrics|plots]\n"
         "  Opens the viewer: clip browser, the exact grid frame, and the timeline with GT and each\n"
         "  source's predictions coloured TP/FP/FN. Keys: Left/Right grid frame, Shift+Left/Right native\n"
         "  frame, Home/End, Space play, J/K/L reverse/pause/forward (repeat: faster), [ and ] clip.\n"
         "  Video: wheel zooms around the cursor, drag pans, double-click fits. --native shows a source\n"
-        "  frame between grid frames. --screenshot saves the window once the frame is shown, then quits.\n",
+        "  frame between grid frames. --screenshot saves the window once the frame is shown, then quits.\n"
+        "  Overlays (View menu): GT and model displacement arrows from an anchor (click the video),\n"
+        "  scroll gauge, keycast badges. N/P next/previous FN or FP, Ctrl+E export PNG, Export menu:\n"
+        "  MP4 with overlays, per-clip metrics CSV. Bottom tabs: Timeline, Metrics, Plots (--tab).\n",
         stdout);
     return 0;
   }
@@ -28,6 +31,8 @@ int run_view(int argc, char** argv, int first) {
   options.grid_frame = args.int_value("--frame", 0, 0, 100000);
   options.native_source_frame = args.int_value("--native", -1, 0, 10000000);
   options.screenshot = args.value("--screenshot");
+  options.tab = args.value("--tab").value_or("timeline");
+  if (options.tab != "timeline" && options.tab != "metrics" && options.tab != "plots") throw UsageError{"--tab expects timeline, metrics or plots"};
   if (auto size = args.value("--size")) {
     if (std::sscanf(size->c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 || options.height < 240) {
       throw UsageError{"--size expects WxH, at least 320x240"};

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "app_state.hpp"
+#include "overlay.hpp"
 
 namespace idm::render {
 class Texture;
@@ -19,6 +20,11 @@ struct PanelRequests {
 struct BrowserUi {
   char filter[128] = {};
   std::vector<int> order;  // clip indices in the order shown (sorted, filtered); Up/Down walk it
+  // Triage (issue 6): per-type F1 columns per source, and filters.
+  bool per_type_columns = false;
+  bool only_with_fn = false;      // clips where any source has a false negative
+  bool only_f1_below = false;     // clips where any source's F1 is below the threshold
+  float f1_threshold = 0.8f;
 };
 
 // Zoom (1 = fit) and pan (screen pixels) of the video view.
@@ -26,6 +32,7 @@ struct VideoUi {
   float zoom = 1.0f;
   float pan_x = 0.0f;
   float pan_y = 0.0f;
+  OverlaySettings overlays;  // arrows, keycast, scroll gauge (View menu), anchor
 };
 
 void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests);

@@ -13,6 +13,7 @@ struct ViewerOptions {
   std::string clip_key;                  // start on this clip (default: the first)
   int grid_frame = 0;
   int native_source_frame = -1;          // start on this native frame instead (-1: the grid)
+  std::string tab = "timeline";          // bottom tab shown first: timeline, metrics or plots
   std::optional<std::string> screenshot;  // save the window as PNG once the frame is shown, then quit
   int width = 1600;
   int height = 1000;
