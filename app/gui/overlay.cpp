@@ -42,12 +42,17 @@ void draw_chain(ImDrawList* draw, const std::vector<ArrowSegment>& chain, ImU32 
   for (const ArrowSegment& segment : chain) {
     ImVec2 tail = to_imvec(to_screen.apply(segment.tail)), head = to_imvec(to_screen.apply(segment.head));
     int age = current_frame - segment.frame;  // 0 = the current frame
-    if (age == 0 && settings.highlight) draw_arrow(draw, tail, head, colour, 3.5f);
-    else if (settings.trail && age > 0 && age <= settings.trail_frames) {
+    // Every arrow gets a dark outline under it, so white GT arrows show on light windows too.
+    if (age == 0 && settings.highlight) {
+      draw_arrow(draw, tail, head, IM_COL32(0, 0, 0, 200), 6.0f);
+      draw_arrow(draw, tail, head, colour, 3.5f);
+    } else if (settings.trail && age > 0 && age <= settings.trail_frames) {
       int alpha = 230 - age * 170 / (settings.trail_frames + 1);
+      draw_arrow(draw, tail, head, IM_COL32(0, 0, 0, alpha * 3 / 4), 4.0f);
       draw_arrow(draw, tail, head, with_alpha(colour, alpha), 2.0f);
     } else if (settings.whole_chain) {
-      draw_arrow(draw, tail, head, with_alpha(colour, 60), 1.0f);
+      draw_arrow(draw, tail, head, IM_COL32(0, 0, 0, 70), 2.5f);
+      draw_arrow(draw, tail, head, with_alpha(colour, 110), 1.0f);
     }
   }
 }
@@ -125,6 +130,9 @@ void draw_scroll_gauge(ImDrawList* draw, const OverlayScene& scene, ImVec2 video
   };
   widen(scene.gt);
   for (const auto& source : scene.sources) widen(source);
+  bool any_scroll = !scene.gt.scrolls.empty();
+  for (const auto& source : scene.sources) any_scroll = any_scroll || !source.scrolls.empty();
+  if (!any_scroll) return;  // nothing to gauge in this clip: keep the video clear
   size_t bars = 1 + scene.sources.size();
   float bar_width = 14, gap = 4;
   float width = static_cast<float>(bars) * (bar_width + gap) + 8;

@@ -157,12 +157,15 @@ void draw_metrics_panel(const AppState& state, AnalysisUi& ui) {
   }
   if (ImGui::IsItemHovered() && !state.profile.description.empty()) ImGui::SetTooltip("%s", state.profile.description.c_str());
   // Per-type tolerance sliders: they change the live profile (the requests apply after the frame).
+  ImGui::SameLine();
+  ImGui::TextDisabled("tolerance (frames):");
+  static const char* short_names[] = {"Key", "Click", "Scroll", "Move"};
   for (int type = 0; type < kActionTypeCount; ++type) {
     if (!state.profile.scored[static_cast<size_t>(type)]) continue;
     ImGui::SameLine();
     int value = state.profile.tolerance_frames[static_cast<size_t>(type)];
     ImGui::SetNextItemWidth(90);
-    std::string label = std::string(action_type_name(static_cast<ActionType>(type))) + " tol";
+    std::string label = short_names[type];
     if (ImGui::SliderInt(label.c_str(), &value, 0, 10)) {
       ui.tolerance_requested[static_cast<size_t>(type)] = value;
       ui.rescore_requested = true;

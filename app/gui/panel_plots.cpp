@@ -205,7 +205,8 @@ void draw_plots_panel(const AppState& state, AnalysisUi& ui) {
     ImGui::EndCombo();
   }
   ImVec2 available = ImGui::GetContentRegionAvail();
-  float cell_width = (available.x - 12) / 2, cell_height = std::max(180.0f, (available.y - 12) / 2);
+  // Plots keep a readable height; the panel scrolls when it is shorter than two rows.
+  float cell_width = std::max(320.0f, (available.x - 12) / 2), cell_height = std::max(320.0f, (available.y - 12) / 2);
   ImVec2 origin = ImGui::GetCursorScreenPos();
   frame_plot(state, 0, ImVec2(cell_width, cell_height / 2 - 2));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + cell_height / 2 + 2));
@@ -216,6 +217,8 @@ void draw_plots_panel(const AppState& state, AnalysisUi& ui) {
   sweep_plot(state, ui, ImVec2(cell_width, cell_height));
   ImGui::SetCursorScreenPos(ImVec2(origin.x + cell_width + 12, origin.y + cell_height + 12));
   confusion_plot(state, ui, ImVec2(cell_width, cell_height));
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + 2 * cell_height + 12));
+  ImGui::Dummy(ImVec2(1, 4));  // extends the scroll region below the last row
 }
 
 }  // namespace idm::gui
