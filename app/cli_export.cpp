@@ -8,6 +8,7 @@
 
 #include "analysis/metrics_view.hpp"
 #include "analysis/sweep.hpp"
+#include "analysis/triage.hpp"
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "gui/overlay_export.hpp"
@@ -35,7 +36,8 @@ const char* kExportHelp =
     "  --hide takes a comma list of gt-arrows,source-arrows,chain,trail,highlight,scroll,keycast.\n"
     "  --csv writes the per-clip metrics table (one row per clip and source); --metrics-json the\n"
     "  metrics panel's numbers (per source: dataset and clip P/R/F1 per type, mouse metrics) and\n"
-    "  the tolerance sweep (F1 per type at tolerance 0..10). --tolerance KeyPress=4 overrides the\n"
+    "  the tolerance sweep (F1 per type at tolerance 0..10) and, with --clip, the clip's miss frames\n"
+    "  (an FN or FP of any source: where N/P stop). --tolerance KeyPress=4 overrides the\n"
     "  profile's tolerance for one type, as the panel's sliders do.\n";
 
 void apply_tolerance(const std::string& text, ScoringProfile& profile) {
@@ -176,6 +178,8 @@ int run_export(int argc, char** argv) {
     if (csv_out) text = analysis::metrics_table_csv(pointers);
     else {
       auto json = analysis::source_metrics_json(analysis::build_source_metrics(pointers, request.clip_index), request.profile);
+      // Where N/P stop in this clip: the frames with an FN or FP of any source.
+      if (request.clip_index >= 0) json["clip_miss_frames"] = analysis::miss_frames(pointers, request.clip_index);
       for (size_t s = 0; s < sources.size(); ++s) {
         nlohmann::ordered_json sweep = nlohmann::ordered_json::array();
         for (const analysis::SweepPoint& point : analysis::tolerance_sweep(dataset, sources[s], request.profile)) {

@@ -4,13 +4,14 @@ its frames differ from the source only where the overlays were drawn (the export
 says where, per frame: it renders the overlays alone on black). Also the viewer's Metrics and
 Plots tabs and the arrows on the video, through screenshots."""
 import glob
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import unittest
 
-BINARY = os.environ.get("IDMSCOPE_BIN", "build/app/idmscope")
+BINARY = os.path.abspath(os.environ.get("IDMSCOPE_BIN", "build/app/idmscope"))
 XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
 WIDTH, HEIGHT = 320, 200
 DILATE_PX = 0          # the mask is exact: every pixel an overlay touched has alpha in the overlay-only pass
@@ -140,6 +141,44 @@ class ExportVideo(unittest.TestCase):
                                 capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 1)
         self.assertIn("--frame 99", result.stderr)
+
+    def test_viewer_metrics_and_plots_tabs_draw(self):
+        shots = {}
+        for tab in ("timeline", "metrics", "plots"):
+            out = os.path.join(self.tmp, "tab_%s.png" % tab)
+            run(XVFB + [BINARY, self.dataset, *self.sources, "--clip", self.keys[0], "--frame", "9", "--tab", tab,
+                        "--screenshot", out, "--size", "1280x800"])
+            shots[tab] = run(["ffmpeg", "-v", "error", "-i", out, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]).stdout
+        row = 1280 * 3
+        bottom = lambda data: data[560 * row:790 * row]  # the bottom panel, under the video
+        self.assertNotEqual(bottom(shots["metrics"]), bottom(shots["timeline"]))
+        self.assertNotEqual(bottom(shots["plots"]), bottom(shots["metrics"]))
+        # Plots draw series in the sources' colours (cyan and magenta) in the bottom panel.
+        plots = bottom(shots["plots"])
+        pixels = {plots[i:i + 3] for i in range(0, len(plots), 3)}
+        self.assertIn(bytes((60, 200, 255)), pixels)
+        self.assertIn(bytes((255, 90, 200)), pixels)
+
+    def test_n_jumps_to_the_next_miss_and_ctrl_e_exports_the_view(self):
+        if not shutil.which("xdotool"):
+            self.skipTest("xdotool not installed")
+        metrics = os.path.join(self.tmp, "metrics.json")
+        run([BINARY, "export", self.dataset, *self.sources, "--clip", self.keys[0], "--metrics-json", metrics])
+        with open(metrics) as f:
+            misses = [frame for frame in json.load(f)["clip_miss_frames"] if frame > 0]
+        self.assertTrue(misses, "the sample's first clip has misses after F00")
+        live = os.path.join(self.tmp, "live")
+        os.makedirs(live)
+        script = (
+            f"{BINARY} {self.dataset} {' '.join(self.sources)} --clip {self.keys[0]} --frame 0 --size 1280x800 & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            "for k in n ctrl+e; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.4; done; "
+            "sleep 0.8; kill $pid; wait $pid 2>/dev/null; true")
+        subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, timeout=120, cwd=live)
+        exported = os.listdir(os.path.join(live, "idmscope-exports"))
+        expected = "%s_F%02d.png" % (self.keys[0].replace("/", "_"), misses[0])
+        self.assertEqual(exported, [expected])
 
 
 if __name__ == "__main__":
