@@ -14,7 +14,8 @@ using namespace idm::analysis;
 TEST_CASE("overlay geometry: a GT vector (+100, 0) is an arrow 1/10 of the video width long, pointing right, at every zoom") {
   const int video_width = 1728, video_height = 1080;
   for (double zoom : {1.0, 1.15, 2.0, 3.7, 10.0, 40.0}) {
-    for (auto [pan_x, pan_y] : {std::pair{0.0, 0.0}, std::pair{-250.0, 130.0}}) {
+    for (std::pair<double, double> pan : {std::pair{0.0, 0.0}, std::pair{-250.0, 130.0}}) {
+      double pan_x = pan.first, pan_y = pan.second;  // not a structured binding: clang 14 cannot capture those
       CAPTURE(zoom);
       CAPTURE(pan_x);
       VideoToScreen to_screen = fit_video_to_panel(12, 40, 1100, 640, video_width, video_height, zoom, pan_x, pan_y);

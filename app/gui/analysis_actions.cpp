@@ -60,7 +60,7 @@ void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings&
   bool have_clip = state.view.clip >= 0;
   if (ImGui::BeginMenu("Export")) {
     if (ImGui::MenuItem("Export PNG (current view)", "Ctrl+E", false, have_clip)) ui.export_png = true;
-    if (ImGui::MenuItem("Export MP4 (clip with overlays)", nullptr, false, have_clip && state.dataset.clips[static_cast<size_t>(state.view.clip)].has_video)) ui.export_mp4 = true;
+    if (ImGui::MenuItem("Export MP4 (clip with overlays)", "Ctrl+Shift+E", false, have_clip && state.dataset.clips[static_cast<size_t>(state.view.clip)].has_video)) ui.export_mp4 = true;
     if (ImGui::MenuItem("Export CSV (per-clip metrics)", nullptr, false, !state.sources.empty())) ui.export_csv = true;
     ImGui::TextDisabled("into %s/", (std::filesystem::absolute(ui.export_dir)).string().c_str());
     ImGui::EndMenu();
@@ -70,7 +70,7 @@ void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings&
 void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_E, false)) ui.export_png = true;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_E, false)) (io.KeyShift ? ui.export_mp4 : ui.export_png) = true;
   if (io.KeyCtrl || io.KeyAlt) return;
   int direction = ImGui::IsKeyPressed(GLFW_KEY_N) ? 1 : ImGui::IsKeyPressed(GLFW_KEY_P) ? -1 : 0;
   if (direction == 0) return;

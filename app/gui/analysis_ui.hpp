@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/confusion.hpp"
 #include "analysis/sweep.hpp"
 #include "app_state.hpp"
 #include "panels.hpp"
@@ -31,6 +32,8 @@ struct AnalysisUi {
   int confusion_source = 0;
   std::string sweep_key;                   // what the cached sweeps were computed for
   std::vector<std::vector<analysis::SweepPoint>> sweeps;  // per source
+  std::string confusion_key;               // what the cached confusion list was computed for
+  std::vector<analysis::Confusion> confusions;
   // Exports, run after the frame is drawn.
   bool export_png = false;
   bool export_csv = false;
@@ -42,7 +45,8 @@ void draw_metrics_panel(const AppState& state, AnalysisUi& ui);
 void draw_plots_panel(const AppState& state, AnalysisUi& ui);
 // View (overlay switches) and Export menus; call inside the menu bar.
 void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings& overlays);
-// N / P: next / previous FN or FP across the dataset in browser order; Ctrl+E: export PNG.
+// N / P: next / previous FN or FP across the dataset in browser order; Ctrl+E: export PNG,
+// Ctrl+Shift+E: export MP4.
 void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui);
 // The overlays on the video and the click that places the anchor. `image_min`/`image_max` is
 // the video's on-screen rectangle, `panel_min`/`panel_max` the panel that clips it. Call right

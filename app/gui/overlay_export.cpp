@@ -6,6 +6,10 @@
 #include <stb_image_write.h>
 #include <unistd.h>
 
+extern "C" {
+#include <libavutil/log.h>
+}
+
 #include <cstdio>
 #include <memory>
 
@@ -189,6 +193,13 @@ int export_clip_mp4(const ExportClip& request, const std::filesystem::path& out,
   if (!renderer.start(width, height, error)) return -1;
   std::filesystem::path temp = out;
   temp.replace_filename("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()) + ".mp4");
+  // x264 reports its settings at info level: keep the terminal for our own messages.
+  int log_level = av_log_get_level();
+  av_log_set_level(AV_LOG_ERROR);
+  struct RestoreLogLevel {
+    int level;
+    ~RestoreLogLevel() { av_log_set_level(level); }
+  } restore_log_level{log_level};
   synth::VideoEncoder encoder;
   synth::VideoSettings settings;
   settings.width_px = width;

@@ -167,8 +167,15 @@ void sweep_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
 void confusion_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
   ui.confusion_source = std::clamp(ui.confusion_source, 0, static_cast<int>(state.sources.size()) - 1);
   const Source& source = state.sources[static_cast<size_t>(ui.confusion_source)];
-  std::vector<analysis::Confusion> list = analysis::confusion_list(source.score);
-  if (list.size() > 12) list.resize(12);
+  // Pairing every clip's FNs with FPs: cached until the scores or the source change.
+  std::string key = sweep_key(state) + "|" + std::to_string(ui.confusion_source);
+  for (int tolerance : state.profile.tolerance_frames) key += "|" + std::to_string(tolerance);
+  if (key != ui.confusion_key) {
+    ui.confusions = analysis::confusion_list(source.score);
+    if (ui.confusions.size() > 12) ui.confusions.resize(12);
+    ui.confusion_key = key;
+  }
+  const std::vector<analysis::Confusion>& list = ui.confusions;
   int most = list.empty() ? 1 : list.front().count;
   // Bars: one per (GT detail -> predicted detail); labels are drawn inside the plot area.
   Plot plot("##confusion", size, 0, most * 1.15 + 0.5, 0, std::max<double>(list.size(), 4), "count (FN paired with a nearby FP of the same type)",

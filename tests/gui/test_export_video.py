@@ -159,7 +159,7 @@ class ExportVideo(unittest.TestCase):
         self.assertIn(bytes((60, 200, 255)), pixels)
         self.assertIn(bytes((255, 90, 200)), pixels)
 
-    def test_n_jumps_to_the_next_miss_and_ctrl_e_exports_the_view(self):
+    def test_n_jumps_to_the_next_miss_and_ctrl_e_exports_png_and_mp4(self):
         if not shutil.which("xdotool"):
             self.skipTest("xdotool not installed")
         metrics = os.path.join(self.tmp, "metrics.json")
@@ -173,12 +173,15 @@ class ExportVideo(unittest.TestCase):
             f"{BINARY} {self.dataset} {' '.join(self.sources)} --clip {self.keys[0]} --frame 0 --size 1280x800 & pid=$!; "
             "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
-            "for k in n ctrl+e; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.4; done; "
+            "for k in n ctrl+e ctrl+shift+e; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.6; done; "
             "sleep 0.8; kill $pid; wait $pid 2>/dev/null; true")
         subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, timeout=120, cwd=live)
-        exported = os.listdir(os.path.join(live, "idmscope-exports"))
-        expected = "%s_F%02d.png" % (self.keys[0].replace("/", "_"), misses[0])
-        self.assertEqual(exported, [expected])
+        exported = sorted(os.listdir(os.path.join(live, "idmscope-exports")))
+        stem = self.keys[0].replace("/", "_")
+        self.assertEqual(exported, [stem + ".mp4", "%s_F%02d.png" % (stem, misses[0])])
+        # Ctrl+Shift+E: the clip with its overlays, every grid frame.
+        frames = rgb_frames(os.path.join(live, "idmscope-exports", stem + ".mp4"))
+        self.assertEqual(len(frames), 25)
 
 
 if __name__ == "__main__":
