@@ -30,8 +30,10 @@ void draw_arrow(ImDrawList* draw, ImVec2 tail, ImVec2 head, ImU32 colour, float 
 
 ImU32 with_alpha(ImU32 colour, int alpha) { return (colour & ~IM_COL32_A_MASK) | (static_cast<ImU32>(std::clamp(alpha, 0, 255)) << IM_COL32_A_SHIFT); }
 
-void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const char* text) {
+void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const char* text, ImVec2 clip_max) {
   ImVec2 size = ImGui::CalcTextSize(text);
+  at.x = std::min(at.x, clip_max.x - size.x - 6);  // kept inside the panel
+  at.y = std::min(at.y, clip_max.y - size.y - 4);
   draw->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + size.x + 3, at.y + size.y + 1), IM_COL32(0, 0, 0, 185), 3.0f);
   draw->AddText(at, colour, text);
 }
@@ -207,6 +209,9 @@ void draw_overlays(ImDrawList* draw, const OverlayScene& scene, const OverlaySet
   std::vector<std::vector<ArrowSegment>> source_chains;
   for (const auto& source : scene.sources) source_chains.push_back(chain_of(source));
 
+  // Gauge and badges first: arrows and their labels stay on top.
+  if (settings.scroll_gauge) draw_scroll_gauge(draw, scene, video_min, video_max, clip_min, clip_max);
+  if (settings.keycast) draw_keycast(draw, scene, video_min, video_max, clip_min, clip_max);
   if (settings.source_arrows) {
     for (size_t s = 0; s < source_chains.size(); ++s) draw_chain(draw, source_chains[s], source_colour(s), scene.grid_frame, settings, to_screen);
   }
@@ -234,11 +239,9 @@ void draw_overlays(ImDrawList* draw, const OverlayScene& scene, const OverlaySet
         std::snprintf(text, sizeof text, "%s: %s  %s", scene.source_names[s].c_str(), angle, ratio);
       }
       ImVec2 head = to_imvec(to_screen.apply(segment->head));
-      label(draw, ImVec2(head.x + 8, head.y - 8 + 18.0f * static_cast<float>(s)), source_colour(s), text);
+      label(draw, ImVec2(head.x + 8, head.y - 8 + 18.0f * static_cast<float>(s)), source_colour(s), text, clip_max);
     }
   }
-  if (settings.scroll_gauge) draw_scroll_gauge(draw, scene, video_min, video_max, clip_min, clip_max);
-  if (settings.keycast) draw_keycast(draw, scene, video_min, video_max, clip_min, clip_max);
   draw->PopClipRect();
 }
 
