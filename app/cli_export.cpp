@@ -4,6 +4,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "analysis/metrics_view.hpp"
@@ -202,6 +203,10 @@ int run_export(int argc, char** argv) {
   if (png_out && clip.loaded && frame >= clip_grid_frames(clip)) {
     return fail("--frame " + std::to_string(frame) + " is outside the grid of " + clip.key + " (0.." + std::to_string(clip_grid_frames(clip) - 1) + ")");
   }
+  std::filesystem::path target = mp4_out ? *mp4_out : *png_out;
+  std::filesystem::path folder = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::error_code code;
+  if (!std::filesystem::is_directory(folder, code)) return fail("cannot write " + target.string() + ": " + folder.string() + " is not a folder");
   HiddenGlContext gl;
   if (!gl.start(error)) {
     std::fprintf(stderr, "idmscope export: %s\n", error.c_str());

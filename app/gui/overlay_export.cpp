@@ -210,6 +210,7 @@ int export_clip_mp4(const ExportClip& request, const std::filesystem::path& out,
   settings.full_chroma = options.lossless;
   settings.edit_list = false;
   if (!encoder.open(temp, settings, error)) {
+    error = "cannot write " + out.string() + " (" + error + ")";  // name the file the user asked for
     std::error_code code;
     std::filesystem::remove(temp, code);
     return -1;

@@ -141,6 +141,11 @@ class ExportVideo(unittest.TestCase):
                                 capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 1)
         self.assertIn("--frame 99", result.stderr)
+        # An MP4 that cannot be written is named (checked before OpenGL starts, too).
+        result = subprocess.run([BINARY, "export", self.dataset, "--clip", key, "--mp4", "/nonexistent/dir/out.mp4"],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("/nonexistent/dir/out.mp4", result.stderr)
 
     def test_viewer_metrics_and_plots_tabs_draw(self):
         shots = {}
