@@ -22,7 +22,8 @@ void print_usage() {
       "  probe    a video's stream info, grid length and grid map (grid frame -> source frame)\n"
       "  frames   decode a video's grid frames to PNGs (--out DIR) or discard them (--null)\n"
       "  synth    write the built-in sample dataset (rendered videos, logs, labels, predictions)\n"
-      "  keys     the viewer's key bindings after keys.json, with any conflicts\n");
+      "  keys     the viewer's key bindings after keys.json, with any conflicts\n"
+      "  export   a clip with overlays as MP4/PNG, or the per-clip metrics as CSV/JSON\n");
 }
 
 }  // namespace
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     if (command == "frames") return idm::cli::run_frames(argc, argv);
     if (command == "synth") return idm::cli::run_synth(argc, argv);
     if (command == "keys") return idm::cli::run_keys(argc, argv);
+    if (command == "export") return idm::cli::run_export(argc, argv);
   } catch (const idm::cli::UsageError& error) {
     std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());
     return 2;
