@@ -9,6 +9,7 @@
 #include "analysis/metrics_view.hpp"
 #include "analysis/triage.hpp"
 #include "analysis_ui.hpp"
+#include "key_input.hpp"
 #include "commands.hpp"
 #include "io/atomic_write.hpp"
 #include "overlay_export.hpp"
@@ -67,12 +68,12 @@ void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings&
   }
 }
 
-void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui) {
+void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui, const KeyMap& keys) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_E, false)) (io.KeyShift ? ui.export_mp4 : ui.export_png) = true;
-  if (io.KeyCtrl || io.KeyAlt) return;
-  int direction = ImGui::IsKeyPressed(GLFW_KEY_N) ? 1 : ImGui::IsKeyPressed(GLFW_KEY_P) ? -1 : 0;
+  if (action_pressed(keys, "export_png", false)) ui.export_png = true;
+  if (action_pressed(keys, "export_mp4", false)) ui.export_mp4 = true;
+  int direction = action_pressed(keys, "next_miss") ? 1 : action_pressed(keys, "previous_miss") ? -1 : 0;
   if (direction == 0) return;
   if (state.sources.empty()) {
     state.status = "N/P jump between misses of the prediction sources: add one first";

@@ -2,6 +2,7 @@
 // Issue 6 in the viewer: the metrics and plots panels, the View and Export menus, N/P and
 // Ctrl+E, the overlay hook of the video panel, and the exports. Main thread only; controls
 // record requests here and apply_analysis_requests() applies them between frames.
+#include "config/keymap.hpp"
 #include <imgui.h>
 
 #include <array>
@@ -47,7 +48,7 @@ void draw_plots_panel(const AppState& state, AnalysisUi& ui);
 void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings& overlays);
 // N / P: next / previous FN or FP across the dataset in browser order; Ctrl+E: export PNG,
 // Ctrl+Shift+E: export MP4.
-void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui);
+void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui, const KeyMap& keys);
 // The overlays on the video and the click that places the anchor. `image_min`/`image_max` is
 // the video's on-screen rectangle, `panel_min`/`panel_max` the panel that clips it. Call right
 // after the video canvas item.

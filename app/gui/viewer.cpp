@@ -259,7 +259,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       handle_keys(state, service, browser, keys, dataset_picker);
-      handle_analysis_keys(state, service, browser, analysis);
+      handle_analysis_keys(state, service, browser, analysis, keys);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
