@@ -11,5 +11,6 @@ int run_probe(int argc, char** argv);
 int run_frames(int argc, char** argv);
 int run_synth(int argc, char** argv);
 int run_keys(int argc, char** argv);
+int run_export(int argc, char** argv);
 int run_edit(int argc, char** argv);
 }  // namespace idm::cli

@@ -23,6 +23,8 @@ void print_usage() {
       "  frames   decode a video's grid frames to PNGs (--out DIR) or discard them (--null)\n"
       "  synth    write the built-in sample dataset (rendered videos, logs, labels, predictions)\n"
       "  keys     the viewer's key bindings after keys.json, with any conflicts\n"
+      "  export   a clip with overlays as MP4/PNG, or the per-clip metrics as CSV/JSON\n"
+
       "  edit     label and edit one clip's GT from the command line (same code as the viewer's editor)\n");
 }
 
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     if (command == "frames") return idm::cli::run_frames(argc, argv);
     if (command == "synth") return idm::cli::run_synth(argc, argv);
     if (command == "keys") return idm::cli::run_keys(argc, argv);
+    if (command == "export") return idm::cli::run_export(argc, argv);
     if (command == "edit") return idm::cli::run_edit(argc, argv);
   } catch (const idm::cli::UsageError& error) {
     std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());

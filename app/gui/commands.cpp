@@ -257,4 +257,9 @@ void advance_playback(AppState& state, DecodeService& service, double dt_s) {
   }
 }
 
+void rescore_sources(AppState& state) {
+  for (Source& source : state.sources) source.score = score_dataset(state.dataset, source.predictions, state.profile);
+  if (state.view.clip >= 0) evaluate_sources(state);
+}
+
 }  // namespace idm::gui

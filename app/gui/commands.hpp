@@ -30,6 +30,9 @@ void show_native(AppState& state, DecodeService& service, int source_frame);
 void step_native(AppState& state, DecodeService& service, int delta);
 // J/K/L as in video players: J backwards, K pause, L forwards; repeating J/L speeds up.
 void jkl(AppState& state, char key);
+// Rescores every source under state.profile (after a profile or tolerance change) and
+// re-evaluates the current clip.
+void rescore_sources(AppState& state);
 // The frame currently on screen (the native one between grid frames, else the grid frame).
 const CachedFrame* shown_frame(const AppState& state);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <string>
 
+#include "analysis/triage.hpp"
 #include "gt/overrides.hpp"
 #include "panels.hpp"
 
@@ -57,8 +58,38 @@ size_t labelled_count(const AppState& state, const DatasetClip& clip) {
   return labelled;
 }
 
-// Sorts `order` by the table's sort spec (column 0 clip, 1 tag, 2 GT, 3 labels, 4+ F1 per source).
-void sort_rows(const AppState& state, const ImGuiTableSortSpecs* specs, std::vector<int>& order) {
+// A metric column: a source's F1 over every scored type (type < 0) or one type's F1.
+struct MetricColumn {
+  size_t source = 0;
+  int type = -1;
+};
+
+std::vector<MetricColumn> metric_columns(const AppState& state, const BrowserUi& ui) {
+  std::vector<MetricColumn> columns;
+  for (size_t s = 0; s < state.sources.size(); ++s) {
+    columns.push_back({s, -1});
+    if (!ui.per_type_columns) continue;
+    for (int type = 0; type < kActionTypeCount; ++type) {
+      if (state.profile.scored[static_cast<size_t>(type)]) columns.push_back({s, type});
+    }
+  }
+  return columns;
+}
+
+// -1 when the clip could not be read or (per type) has no items of the type.
+double column_value(const AppState& state, const MetricColumn& column, size_t clip) {
+  if (column.type < 0) return clip_f1(state, column.source, clip);
+  auto f1 = analysis::clip_type_f1(state.sources[column.source].score, static_cast<int>(clip), static_cast<ActionType>(column.type));
+  return f1 ? *f1 : -1.0;
+}
+
+const char* short_type_name(int type) {
+  static const char* names[] = {"Key", "Click", "Scroll", "Move"};
+  return names[type];
+}
+
+// Sorts `order` by the table's sort spec (column 0 clip, 1 tag, 2 GT, 3 labels, 4+ metric columns).
+void sort_rows(const AppState& state, const std::vector<MetricColumn>& columns, const ImGuiTableSortSpecs* specs, std::vector<int>& order) {
   if (!specs || specs->SpecsCount == 0) return;
   const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
   auto key_less = [&](int a, int b) {
@@ -70,8 +101,8 @@ void sort_rows(const AppState& state, const ImGuiTableSortSpecs* specs, std::vec
       case 2: return x.canonical_gt.size() < y.canonical_gt.size();
       case 3: return labelled_count(state, x) < labelled_count(state, y);
       default: {
-        size_t source = static_cast<size_t>(spec.ColumnIndex - 4);
-        return clip_f1(state, source, static_cast<size_t>(a)) < clip_f1(state, source, static_cast<size_t>(b));
+        const MetricColumn& column = columns[static_cast<size_t>(spec.ColumnIndex - 4)];
+        return column_value(state, column, static_cast<size_t>(a)) < column_value(state, column, static_cast<size_t>(b));
       }
     }
   };
@@ -87,7 +118,16 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##filter", "filter by clip or tag", ui.filter, sizeof ui.filter);
-  int columns = 4 + static_cast<int>(state.sources.size());
+  ImGui::Checkbox("per type", &ui.per_type_columns);
+  ImGui::SameLine();
+  ImGui::Checkbox("has FN", &ui.only_with_fn);
+  ImGui::SameLine();
+  ImGui::Checkbox("F1 <", &ui.only_f1_below);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  ImGui::SliderFloat("##f1_threshold", &ui.f1_threshold, 0.0f, 1.0f, "%.2f");
+  std::vector<MetricColumn> metric = metric_columns(state, ui);
+  int columns = 4 + static_cast<int>(metric.size());
   ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
                           ImGuiTableFlags_Sortable;
   if (!ImGui::BeginTable("clips", columns, flags)) return;
@@ -96,16 +136,28 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   ImGui::TableSetupColumn("tag", ImGuiTableColumnFlags_WidthFixed, 100);
   ImGui::TableSetupColumn("GT", ImGuiTableColumnFlags_WidthFixed, 30);
   ImGui::TableSetupColumn("labels", ImGuiTableColumnFlags_WidthFixed, 50);
-  for (const Source& source : state.sources) ImGui::TableSetupColumn(("F1 " + source.predictions.name).c_str(), ImGuiTableColumnFlags_WidthFixed, 56);
+  for (const MetricColumn& column : metric) {
+    std::string name = column.type < 0 ? "F1 " + state.sources[column.source].predictions.name
+                                       : std::string(short_type_name(column.type)) + " " + state.sources[column.source].predictions.name;
+    ImGui::TableSetupColumn(name.c_str(), ImGuiTableColumnFlags_WidthFixed, 56);
+  }
   ImGui::TableHeadersRow();
 
   ui.order.clear();
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     const DatasetClip& clip = state.dataset.clips[i];
     if (!ui.tag.empty() && clip.log.tag != ui.tag) continue;
-    if (matches(clip.key, ui.filter) || matches(clip.log.tag, ui.filter)) ui.order.push_back(static_cast<int>(i));
+    if (!matches(clip.key, ui.filter) && !matches(clip.log.tag, ui.filter)) continue;
+    bool has_fn = false, below = false;
+    for (size_t s = 0; s < state.sources.size(); ++s) {
+      has_fn = has_fn || analysis::clip_has_fn(state.sources[s].score, static_cast<int>(i));
+      double f1 = clip_f1(state, s, i);
+      below = below || (f1 >= 0 && f1 < ui.f1_threshold);
+    }
+    if ((ui.only_with_fn && !has_fn) || (ui.only_f1_below && !below)) continue;
+    ui.order.push_back(static_cast<int>(i));
   }
-  sort_rows(state, ImGui::TableGetSortSpecs(), ui.order);
+  sort_rows(state, metric, ImGui::TableGetSortSpecs(), ui.order);
 
   for (int index : ui.order) {
     size_t i = static_cast<size_t>(index);
@@ -128,10 +180,13 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     ImGui::Text("%zu", clip.canonical_gt.size());
     ImGui::TableNextColumn();
     ImGui::Text("%zu/%zu", labelled_count(state, clip), clip.canonical_gt.size());
-    for (size_t s = 0; s < state.sources.size(); ++s) {
+    for (const MetricColumn& column : metric) {
       ImGui::TableNextColumn();
-      double f1 = clip_f1(state, s, i);
-      if (f1 >= 0) ImGui::Text("%.3f", f1);
+      double f1 = column_value(state, column, i);
+      if (f1 < 0) continue;
+      // Low scores stand out: red below the threshold.
+      if (f1 < ui.f1_threshold) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%.3f", f1);
+      else ImGui::Text("%.3f", f1);
     }
   }
   ImGui::EndTable();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analysis_ui.hpp"
 #include "commands.hpp"
 #include "panels.hpp"
 #include "texture.hpp"
@@ -55,6 +56,7 @@ void draw_video(const AppState& state, render::Texture& texture, VideoUi& ui) {
 
   draw->PushClipRect(origin, panel_end, true);
   draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id())), top_left, bottom_right);
+  video_overlay_hook(state, ui.overlays, top_left, bottom_right, texture.width(), texture.height(), origin, panel_end);
   char badge[200];
   double pts_s = static_cast<double>(frame->pts_us - state.view.video->index.container_start_us) / 1e6;
   if (state.view.native_source_frame >= 0) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "app_state.hpp"
+#include "overlay.hpp"
 
 namespace idm::render {
 class Texture;
@@ -23,6 +24,11 @@ struct BrowserUi {
   char filter[128] = {};
   std::string tag;         // only clips with this tag; empty: every tag
   std::vector<int> order;  // clip indices in the order shown (sorted, filtered); Up/Down walk it
+  // Triage (issue 6): per-type F1 columns per source, and filters.
+  bool per_type_columns = false;
+  bool only_with_fn = false;      // clips where any source has a false negative
+  bool only_f1_below = false;     // clips where any source's F1 is below the threshold
+  float f1_threshold = 0.8f;
 };
 
 // Zoom (1 = fit) and pan (screen pixels) of the video view.
@@ -30,6 +36,7 @@ struct VideoUi {
   float zoom = 1.0f;
   float pan_x = 0.0f;
   float pan_y = 0.0f;
+  OverlaySettings overlays;  // arrows, keycast, scroll gauge (View menu), anchor
 };
 
 // The timeline's visible range in grid-frame units (frame k spans k-0.5 .. k+0.5).

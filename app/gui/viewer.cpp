@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../png_writer.hpp"
+#include "analysis_ui.hpp"
 #include "commands.hpp"
 #include "editor.hpp"
 #include "folder_picker.hpp"
@@ -55,7 +56,8 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 }
 
 // File menu: open, recent, add/remove predictions.
-void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_picker, FolderPicker& source_picker) {
+void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_picker, FolderPicker& source_picker, AnalysisUi& analysis,
+               OverlaySettings& overlays) {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open dataset...", "Ctrl+O")) dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
@@ -82,6 +84,7 @@ void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_pi
     }
     ImGui::EndMenu();
   }
+  draw_analysis_menus(state, analysis, overlays);
   if (!state.status.empty()) ImGui::TextDisabled("   %s", state.status.c_str());
   ImGui::EndMenuBar();
 }
@@ -206,6 +209,8 @@ int run_viewer(const ViewerOptions& options) {
     BrowserUi browser;
     VideoUi video_ui;
     TimelineUi timeline_ui;
+    AnalysisUi analysis;
+    int first_tab_frames = 0;  // --tab selects a bottom tab on the first frames only
     float browser_width = 560.0f, video_fraction = 0.6f;
     if (!state.dataset.clips.empty()) {
       if (!options.clip_key.empty()) select_clip_by_key(state, service, options.clip_key);
@@ -257,13 +262,14 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       handle_keys(state, service, browser, keys, dataset_picker);
+      handle_analysis_keys(state, service, browser, analysis, keys);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
       ImGui::SetNextWindowSize(viewport->WorkSize);
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
-      draw_menu(state, service, dataset_picker, source_picker);
+      draw_menu(state, service, dataset_picker, source_picker, analysis, video_ui.overlays);
       std::string picked;
       if (dataset_picker.draw(picked)) open_dataset(state, service, picked);
       if (source_picker.draw(picked)) add_source(state, picked);
@@ -297,7 +303,26 @@ int run_viewer(const ViewerOptions& options) {
       if (ImGui::InputInt("go to", &goto_frame, 1, 5, ImGuiInputTextFlags_EnterReturnsTrue)) requests.seek_frame = goto_frame;
       ImGui::SameLine();
       ImGui::TextDisabled("profile %s   wheel: zoom  right-drag: pan", state.profile.name.c_str());
-      draw_timeline(state, timeline_ui, requests);
+      // Bottom tabs: the timeline, the metrics panel and the plots (issue 6).
+      if (ImGui::BeginTabBar("bottom_tabs")) {
+        auto tab_flags = [&](const char* name) {
+          return first_tab_frames < 2 && options.tab == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+        };
+        if (ImGui::BeginTabItem("Timeline", nullptr, tab_flags("timeline"))) {
+          draw_timeline(state, timeline_ui, requests);
+          ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Metrics", nullptr, tab_flags("metrics"))) {
+          draw_metrics_panel(state, analysis);
+          ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Plots", nullptr, tab_flags("plots"))) {
+          draw_plots_panel(state, analysis);
+          ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+      }
+      ++first_tab_frames;
       ImGui::EndChild();
       ImGui::EndChild();
       ImGui::End();
@@ -307,6 +332,7 @@ int run_viewer(const ViewerOptions& options) {
       if (requests.select_clip >= 0) select_clip(state, service, requests.select_clip);
       if (requests.seek_frame >= 0) set_grid_frame(state, requests.seek_frame);
       if (requests.native_frame >= 0 && requests.native_frame != state.view.native_source_frame) show_native(state, service, requests.native_frame);
+      apply_analysis_requests(state, analysis);
       if (requests.select_gt >= 0) editor_select(state, requests.select_gt);
 
       int width = 0, height = 0;
@@ -315,6 +341,7 @@ int run_viewer(const ViewerOptions& options) {
       glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      run_analysis_exports(state, analysis, video_ui.overlays, width, height);
 
       if (options.screenshot) {
         bool native_pending = options.native_source_frame >= 0 && (!native_requested || uploaded != state.view.native.get());

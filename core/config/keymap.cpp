@@ -88,6 +88,10 @@ const std::vector<KeyAction>& key_actions() {
       {"previous_clip", "previous clip in browser order", {"[", "Up"}},
       {"open_dataset", "open a dataset", {"Ctrl+O"}},
       {"toggle_native_playback", "play on the 5 fps grid / at native fps", {"Shift+Space"}},
+      {"next_miss", "next FN/FP across the dataset, in browser order", {"N"}},
+      {"previous_miss", "previous FN/FP across the dataset, in browser order", {"P"}},
+      {"export_png", "export the current view as PNG", {"Ctrl+E"}},
+      {"export_mp4", "export the clip with overlays as MP4", {"Ctrl+Shift+E"}},
   };
   return actions;
 }

@@ -49,7 +49,7 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
   codec_ = avcodec_alloc_context3(codec);
   codec_->width = settings.width_px;
   codec_->height = settings.height_px;
-  codec_->pix_fmt = AV_PIX_FMT_YUV420P;
+  codec_->pix_fmt = settings.full_chroma ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
   codec_->time_base = AVRational{1, settings.fps};
   codec_->framerate = AVRational{settings.fps, 1};
   codec_->gop_size = settings.gop_frames;
@@ -62,7 +62,7 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
   codec_->flags |= AV_CODEC_FLAG_BITEXACT;
   if (format_->oformat->flags & AVFMT_GLOBALHEADER) codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   av_opt_set(codec_->priv_data, "preset", "ultrafast", 0);
-  av_opt_set(codec_->priv_data, "crf", "20", 0);
+  av_opt_set(codec_->priv_data, "crf", std::to_string(settings.crf).c_str(), 0);
   // Fixed keyframe cadence (--gop): no scene-cut keyframes.
   av_opt_set(codec_->priv_data, "x264-params", "scenecut=0:sliced-threads=0:threads=1", 0);
   if ((rc = avcodec_open2(codec_, codec, nullptr)) < 0) {
@@ -78,13 +78,17 @@ bool VideoEncoder::open(const std::filesystem::path& path, const VideoSettings& 
     error = "cannot write " + target + ": " + av_message(rc);
     return false;
   }
-  if ((rc = avformat_write_header(format_, nullptr)) < 0) {
+  AVDictionary* muxer_options = nullptr;
+  if (!settings.edit_list) av_dict_set(&muxer_options, "use_editlist", "0", 0);
+  rc = avformat_write_header(format_, &muxer_options);
+  av_dict_free(&muxer_options);
+  if (rc < 0) {
     error = "cannot write mp4 header: " + av_message(rc);
     return false;
   }
   header_written_ = true;
   frame_ = av_frame_alloc();
-  frame_->format = AV_PIX_FMT_YUV420P;
+  frame_->format = settings_.full_chroma ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
   frame_->width = settings.width_px;
   frame_->height = settings.height_px;
   av_frame_get_buffer(frame_, 0);
@@ -175,8 +179,9 @@ bool VideoEncoder::drain(bool flushing, std::string& error) {
 
 bool VideoEncoder::add_frame(const std::vector<uint8_t>& rgb, std::string& error) {
   av_frame_make_writable(frame_);
-  rgb_to_yuv420(rgb.data(), settings_.width_px, settings_.height_px, frame_->data[0], frame_->linesize[0],
-                frame_->data[1], frame_->linesize[1], frame_->data[2], frame_->linesize[2]);
+  auto convert = settings_.full_chroma ? rgb_to_yuv444 : rgb_to_yuv420;
+  convert(rgb.data(), settings_.width_px, settings_.height_px, frame_->data[0], frame_->linesize[0], frame_->data[1],
+          frame_->linesize[1], frame_->data[2], frame_->linesize[2]);
   frame_->pts = next_pts_++;
   int rc = avcodec_send_frame(codec_, frame_);
   if (rc < 0) {

@@ -20,6 +20,11 @@ struct VideoSettings {
   int fps = 30;
   int gop_frames = 60;
   bool silent_audio = false;  // add a silent 48 kHz mono AAC track, as real recordings carry
+  int crf = 20;  // x264 quality: 0 is lossless (exports compared pixel for pixel)
+  // The mp4 muxer's edit list ends at the last frame's start, which hides that frame when the
+  // frame rate divides the movie timescale exactly (5 fps exports); exports turn it off.
+  bool edit_list = true;
+  bool full_chroma = false;  // yuv444p instead of yuv420p: with crf 0, colour edges survive too
 };
 
 class VideoEncoder {
@@ -57,6 +62,10 @@ class VideoEncoder {
 
 // BT.709 limited-range RGB -> planar 4:2:0 with 2x2 chroma averaging, in integers.
 void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y, int y_stride, uint8_t* u, int u_stride,
+                   uint8_t* v, int v_stride);
+
+// The same without chroma subsampling (planar 4:4:4).
+void rgb_to_yuv444(const uint8_t* rgb, int width, int height, uint8_t* y, int y_stride, uint8_t* u, int u_stride,
                    uint8_t* v, int v_stride);
 
 }  // namespace idm::synth

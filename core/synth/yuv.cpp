@@ -31,4 +31,16 @@ void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y_plane, 
   }
 }
 
+void rgb_to_yuv444(const uint8_t* rgb, int width, int height, uint8_t* y_plane, int y_stride, uint8_t* u_plane,
+                   int u_stride, uint8_t* v_plane, int v_stride) {
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = rgb + static_cast<size_t>(y) * width * 3;
+    for (int x = 0; x < width; ++x, p += 3) {
+      y_plane[static_cast<size_t>(y) * y_stride + x] = static_cast<uint8_t>(((47 * p[0] + 157 * p[1] + 16 * p[2] + 128) >> 8) + 16);
+      u_plane[static_cast<size_t>(y) * u_stride + x] = static_cast<uint8_t>(((-26 * p[0] - 86 * p[1] + 112 * p[2] + 128) >> 8) + 128);
+      v_plane[static_cast<size_t>(y) * v_stride + x] = static_cast<uint8_t>(((112 * p[0] - 102 * p[1] - 10 * p[2] + 128) >> 8) + 128);
+    }
+  }
+}
+
 }  // namespace idm::synth

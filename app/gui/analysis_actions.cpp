@@ -1,0 +1,172 @@
+// Issue 6's hooks into the viewer: View and Export menus, N/P and Ctrl+E, the overlay hook of
+// the video panel, profile/tolerance changes and the exports.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "analysis/metrics_view.hpp"
+#include "analysis/triage.hpp"
+#include "analysis_ui.hpp"
+#include "key_input.hpp"
+#include "commands.hpp"
+#include "io/atomic_write.hpp"
+#include "overlay_export.hpp"
+#include "texture.hpp"
+
+namespace idm::gui {
+
+namespace {
+
+std::vector<const DatasetScore*> source_scores(const AppState& state) {
+  std::vector<const DatasetScore*> scores;
+  for (const Source& source : state.sources) scores.push_back(&source.score);
+  return scores;
+}
+
+// A file name from a clip key ("a/b/clip_x" -> "a_b_clip_x").
+std::string file_stem(const std::string& key) {
+  std::string out = key;
+  std::replace(out.begin(), out.end(), '/', '_');
+  return out;
+}
+
+bool ensure_dir(const std::string& dir, std::string& error) {
+  std::error_code code;
+  std::filesystem::create_directories(dir, code);
+  if (code) error = "cannot create " + dir + ": " + code.message();
+  return !code;
+}
+
+}  // namespace
+
+void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings& overlays) {
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("GT arrows", nullptr, &overlays.gt_arrows);
+    ImGui::MenuItem("Model arrows", nullptr, &overlays.source_arrows);
+    ImGui::MenuItem("Whole chain (faint)", nullptr, &overlays.whole_chain);
+    ImGui::MenuItem("Fading trail", nullptr, &overlays.trail);
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("trail frames", &overlays.trail_frames, 1, 24);
+    ImGui::MenuItem("Current arrows: angle error, ratio", nullptr, &overlays.highlight);
+    ImGui::MenuItem("Scroll gauge", nullptr, &overlays.scroll_gauge);
+    ImGui::MenuItem("Keycast badges", nullptr, &overlays.keycast);
+    ImGui::Separator();
+    ImGui::MenuItem("Anchor follows the current frame", nullptr, &overlays.anchor_follows_frame);
+    if (ImGui::MenuItem("Anchor at the frame centre", nullptr, false, overlays.anchor_set)) overlays.anchor_set = false;
+    ImGui::TextDisabled("click the video to place the anchor");
+    ImGui::EndMenu();
+  }
+  bool have_clip = state.view.clip >= 0;
+  if (ImGui::BeginMenu("Export")) {
+    if (ImGui::MenuItem("Export PNG (current view)", "Ctrl+E", false, have_clip)) ui.export_png = true;
+    if (ImGui::MenuItem("Export MP4 (clip with overlays)", "Ctrl+Shift+E", false, have_clip && state.dataset.clips[static_cast<size_t>(state.view.clip)].has_video)) ui.export_mp4 = true;
+    if (ImGui::MenuItem("Export CSV (per-clip metrics)", nullptr, false, !state.sources.empty())) ui.export_csv = true;
+    ImGui::TextDisabled("into %s/", (std::filesystem::absolute(ui.export_dir)).string().c_str());
+    ImGui::EndMenu();
+  }
+}
+
+void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui, const KeyMap& keys) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  if (action_pressed(keys, "export_png", false)) ui.export_png = true;
+  if (action_pressed(keys, "export_mp4", false)) ui.export_mp4 = true;
+  int direction = action_pressed(keys, "next_miss") ? 1 : action_pressed(keys, "previous_miss") ? -1 : 0;
+  if (direction == 0) return;
+  if (state.sources.empty()) {
+    state.status = "N/P jump between misses of the prediction sources: add one first";
+    return;
+  }
+  auto next = analysis::next_miss(source_scores(state), browser.order, {state.view.clip, state.grid_frame}, direction);
+  if (!next) {
+    state.status = "no FN or FP in the clips the browser shows";
+    return;
+  }
+  if (next->clip != state.view.clip) select_clip(state, service, next->clip);
+  set_grid_frame(state, next->frame);
+  state.status = std::string(direction > 0 ? "next" : "previous") + " miss: " + state.dataset.clips[static_cast<size_t>(next->clip)].key + " F" +
+                 std::to_string(next->frame);
+}
+
+void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2 image_min, ImVec2 image_max, int video_width_px,
+                        int video_height_px, ImVec2 panel_min, ImVec2 panel_max) {
+  if (state.view.clip < 0 || video_width_px <= 0) return;
+  analysis::VideoToScreen to_screen{image_min.x, image_min.y, (image_max.x - image_min.x) / static_cast<double>(video_width_px)};
+  // A click (not a drag) on the video places the anchor there.
+  ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemHovered() && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 16.0f) {
+    analysis::Point at = to_screen.invert({io.MousePos.x, io.MousePos.y});
+    overlays.anchor_set = true;
+    overlays.anchor_x_px = at.x;
+    overlays.anchor_y_px = at.y;
+  }
+  std::vector<const PredictionSet*> sources;
+  for (const Source& source : state.sources) sources.push_back(&source.predictions);
+  std::vector<const ClipEvaluation*> evaluations;
+  for (const ClipEvaluation& evaluation : state.view.evaluations) evaluations.push_back(&evaluation);
+  OverlayScene scene = make_overlay_scene(state.dataset, state.view.clip, sources, evaluations, &state.view.gt_only, state.grid_frame,
+                                          state.grid_length(), state.profile.fps);
+  scene.video_width_px = video_width_px;
+  scene.video_height_px = video_height_px;
+  draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, panel_min, panel_max);
+}
+
+void apply_analysis_requests(AppState& state, AnalysisUi& ui) {
+  if (!ui.profile_requested.empty()) {
+    ScoringProfile profile;
+    std::string error;
+    if (load_profile(ui.profile_requested, profile, error)) {
+      state.profile = profile;
+      ui.rescore_requested = true;
+    } else {
+      state.status = error;
+    }
+    ui.profile_requested.clear();
+  }
+  if (!ui.rescore_requested) return;
+  state.profile = analysis::with_tolerances(state.profile, ui.tolerance_requested);
+  ui.tolerance_requested.fill(-1);
+  ui.rescore_requested = false;
+  rescore_sources(state);
+}
+
+void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings& overlays, int framebuffer_width, int framebuffer_height) {
+  if (!ui.export_png && !ui.export_csv && !ui.export_mp4) return;
+  std::string error;
+  if (!ensure_dir(ui.export_dir, error)) {
+    state.status = error;
+    ui.export_png = ui.export_csv = ui.export_mp4 = false;
+    return;
+  }
+  std::string clip_stem = state.view.clip >= 0 ? file_stem(state.dataset.clips[static_cast<size_t>(state.view.clip)].key) : "viewer";
+  if (ui.export_png) {
+    ui.export_png = false;
+    std::vector<uint8_t> pixels(static_cast<size_t>(framebuffer_width) * framebuffer_height * 4);
+    render::read_framebuffer(framebuffer_width, framebuffer_height, pixels.data());
+    char frame[16];
+    std::snprintf(frame, sizeof frame, "_F%02d", state.grid_frame);
+    std::filesystem::path out = std::filesystem::path(ui.export_dir) / (clip_stem + frame + ".png");
+    state.status = write_file_atomically(out, encode_png(pixels.data(), framebuffer_width, framebuffer_height), error) ? "exported " + out.string() : error;
+  }
+  if (ui.export_csv) {
+    ui.export_csv = false;
+    std::filesystem::path out = std::filesystem::path(ui.export_dir) / (std::filesystem::path(state.dataset_path).filename().string() + "_metrics.csv");
+    state.status = write_file_atomically(out, analysis::metrics_table_csv(source_scores(state)), error) ? "exported " + out.string() : error;
+  }
+  if (ui.export_mp4) {
+    ui.export_mp4 = false;
+    ExportClip request;
+    request.dataset = &state.dataset;
+    request.clip_index = state.view.clip;
+    for (const Source& source : state.sources) request.sources.push_back(&source.predictions);
+    request.profile = state.profile;
+    request.settings = overlays;
+    std::filesystem::path out = std::filesystem::path(ui.export_dir) / (clip_stem + ".mp4");
+    int frames = export_clip_mp4(request, out, Mp4ExportOptions{}, error);
+    state.status = frames >= 0 ? "exported " + out.string() + " (" + std::to_string(frames) + " frames)" : error;
+  }
+}
+
+}  // namespace idm::gui

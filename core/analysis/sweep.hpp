@@ -1,0 +1,22 @@
+#pragma once
+// Tolerance sweep: F1 per scored type as the matching tolerance goes 0..max_tolerance frames,
+// scored with scoring/dataset_score (types are matched independently, so one scoring run per
+// tolerance gives every type's point).
+#include <array>
+#include <vector>
+
+#include "io/dataset.hpp"
+#include "io/prediction_source.hpp"
+#include "scoring/profile.hpp"
+
+namespace idm::analysis {
+
+struct SweepPoint {
+  int tolerance_frames = 0;
+  std::array<double, kActionTypeCount> f1{};  // by ActionType; 0 for types the profile does not score
+};
+
+std::vector<SweepPoint> tolerance_sweep(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile,
+                                        int max_tolerance_frames = 10);
+
+}  // namespace idm::analysis
