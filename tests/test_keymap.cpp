@@ -55,7 +55,7 @@ TEST_CASE("keymap: defaults have no conflicts, and every action has a key") {
 TEST_CASE("keymap: keys.json replaces an action's keys, reports problems and resolves conflicts") {
   auto path = write_config("keys.json", R"({"theme": "kept", "bindings": {
       "next_frame": ["D", "Right"],
-      "previous_frame": "a",
+      "previous_frame": "g",
       "pause": [],
       "play_pause": "Ctrl+O",
       "fly_away": "F",
@@ -63,7 +63,7 @@ TEST_CASE("keymap: keys.json replaces an action's keys, reports problems and res
   }})");
   KeyMap map = load_keymap(path);
   CHECK(chords_text(map, "next_frame") == "D,Right");
-  CHECK(chords_text(map, "previous_frame") == "A");
+  CHECK(chords_text(map, "previous_frame") == "G");
   CHECK(chords_text(map, "pause").empty());  // [] unbinds
   // play_pause is listed before open_dataset, so it keeps Ctrl+O and open_dataset loses it.
   CHECK(chords_text(map, "play_pause") == "Ctrl+O");

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "app_state.hpp"
+#include "config/keymap.hpp"
 #include "panels.hpp"
 
 namespace idm::gui {
@@ -35,7 +36,7 @@ void editor_begin_detail(AppState& state);  // E
 void editor_begin_add(AppState& state);     // A
 
 // Keys 1-4, Tab, Shift+Tab, Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y, Ctrl+S, Delete, E, A.
-void handle_editor_keys(AppState& state);
+void handle_editor_keys(AppState& state, const KeyMap& keys);
 // The editor panel beside the video: action list, three-way view, detail editing, history.
 void draw_editor(AppState& state);
 // In a GT lane: the label badge and provenance/selection outline of one item; a click on it

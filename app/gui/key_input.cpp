@@ -13,6 +13,7 @@ int glfw_key_code(const std::string& name) {
     for (char c = 'A'; c <= 'Z'; ++c) table[std::string(1, c)] = GLFW_KEY_A + (c - 'A');
     for (char c = '0'; c <= '9'; ++c) table[std::string(1, c)] = GLFW_KEY_0 + (c - '0');
     for (int f = 1; f <= 12; ++f) table["F" + std::to_string(f)] = GLFW_KEY_F1 + (f - 1);
+    for (char c = '0'; c <= '9'; ++c) table[std::string("Keypad") + c] = GLFW_KEY_KP_0 + (c - '0');
     table.insert({{"Left", GLFW_KEY_LEFT},       {"Right", GLFW_KEY_RIGHT},         {"Up", GLFW_KEY_UP},
                   {"Down", GLFW_KEY_DOWN},       {"Home", GLFW_KEY_HOME},           {"End", GLFW_KEY_END},
                   {"PageUp", GLFW_KEY_PAGE_UP},  {"PageDown", GLFW_KEY_PAGE_DOWN},  {"Space", GLFW_KEY_SPACE},

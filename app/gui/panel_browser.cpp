@@ -50,13 +50,21 @@ double clip_f1(const AppState& state, size_t source, size_t clip) {
   return score.error.empty() ? precision_recall_f1(score.evaluation.total).f1 : -1.0;
 }
 
-size_t labelled_count(const AppState& state, const DatasetClip& clip) {
+// Labelled / total over the GT that is scored (after overrides), as the editor counts it.
+std::pair<size_t, size_t> label_progress(const AppState& state, const DatasetClip& clip) {
+  auto overrides = state.dataset.overrides.clips.find(clip.key);
+  OverriddenGt gt = apply_overrides(clip.canonical_gt, overrides == state.dataset.overrides.clips.end() ? nullptr : &overrides->second);
+  auto labels = state.dataset.annotations.clips.find(clip.key);
+  ResolvedLabels resolved = resolve_labels(labels == state.dataset.annotations.clips.end() ? nullptr : &labels->second,
+                                           gt.canonical_count + gt.addition_count);
   size_t labelled = 0;
-  if (auto it = state.dataset.annotations.clips.find(clip.key); it != state.dataset.annotations.clips.end()) {
-    for (const auto& entry : it->second.entries) labelled += entry.value.has_value();
+  for (const ScoredGtItem& item : gt.items) {
+    size_t index = static_cast<size_t>(item.label_index);
+    labelled += index < resolved.by_label_index.size() && resolved.by_label_index[index].has_value();
   }
-  return labelled;
+  return {labelled, gt.items.size()};
 }
+size_t labelled_count(const AppState& state, const DatasetClip& clip) { return label_progress(state, clip).first; }
 
 // A metric column: a source's F1 over every scored type (type < 0) or one type's F1.
 struct MetricColumn {
@@ -179,7 +187,8 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     ImGui::TableNextColumn();
     ImGui::Text("%zu", clip.canonical_gt.size());
     ImGui::TableNextColumn();
-    ImGui::Text("%zu/%zu", labelled_count(state, clip), clip.canonical_gt.size());
+    auto [labelled, total] = label_progress(state, clip);
+    ImGui::Text("%zu/%zu", labelled, total);
     for (const MetricColumn& column : metric) {
       ImGui::TableNextColumn();
       double f1 = column_value(state, column, i);

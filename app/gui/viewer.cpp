@@ -115,7 +115,7 @@ void handle_keys(AppState& state, DecodeService& service, const BrowserUi& brows
     position = std::clamp<long>(position, 0, static_cast<long>(browser.order.size()) - 1);
     select_clip(state, service, browser.order[static_cast<size_t>(position)]);
   }
-  handle_editor_keys(state);  // issue 7: 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
+  handle_editor_keys(state, keys);  // issue 7: 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
 }
 
 // Frames the decode service still owes the view: the UI keeps drawing until they arrive.

@@ -23,6 +23,7 @@ std::vector<std::string> make_key_names() {
   for (char c = 'A'; c <= 'Z'; ++c) names.emplace_back(1, c);
   for (char c = '0'; c <= '9'; ++c) names.emplace_back(1, c);
   for (int f = 1; f <= 12; ++f) names.push_back("F" + std::to_string(f));
+  for (char c = '0'; c <= '9'; ++c) names.push_back(std::string("Keypad") + c);
   for (const char* name : {"Left", "Right", "Up", "Down", "Home", "End", "PageUp", "PageDown", "Space", "Tab", "Enter",
                            "Escape", "Backspace", "Delete", "Insert", "[", "]", ",", ".", "/", ";", "'", "-", "=", "`", "\\"}) {
     names.emplace_back(name);
@@ -92,6 +93,18 @@ const std::vector<KeyAction>& key_actions() {
       {"previous_miss", "previous FN/FP across the dataset, in browser order", {"P"}},
       {"export_png", "export the current view as PNG", {"Ctrl+E"}},
       {"export_mp4", "export the clip with overlays as MP4", {"Ctrl+Shift+E"}},
+      {"label_visible", "label the selected GT action visible, go to the next unlabelled", {"1", "Keypad1"}},
+      {"label_inferable", "label it inferable", {"2", "Keypad2"}},
+      {"label_ambiguous", "label it ambiguous", {"3", "Keypad3"}},
+      {"label_not_predictable", "label it not predictable", {"4", "Keypad4"}},
+      {"next_action", "select the next GT action", {"Tab"}},
+      {"previous_action", "select the previous GT action", {"Shift+Tab"}},
+      {"undo", "undo the last edit", {"Ctrl+Z"}},
+      {"redo", "redo", {"Ctrl+Shift+Z", "Ctrl+Y"}},
+      {"save", "save labels and overrides now (autosave is on)", {"Ctrl+S"}},
+      {"delete_action", "delete the selected GT action (an override)", {"Delete"}},
+      {"edit_detail", "edit the selected action's detail", {"E"}},
+      {"add_action", "add a GT action at the current frame", {"A"}},
   };
   return actions;
 }
