@@ -10,4 +10,6 @@ int run_summary(int argc, char** argv);
 int run_probe(int argc, char** argv);
 int run_frames(int argc, char** argv);
 int run_synth(int argc, char** argv);
+int run_infer(int argc, char** argv);
+int run_bench_infer(int argc, char** argv);
 }  // namespace idm::cli

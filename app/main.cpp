@@ -21,7 +21,8 @@ void print_usage() {
       "  bench    benchmarks (bench score --results FILE)\n"
       "  probe    a video's stream info, grid length and grid map (grid frame -> source frame)\n"
       "  frames   decode a video's grid frames to PNGs (--out DIR) or discard them (--null)\n"
-      "  synth    write the built-in sample dataset (rendered videos, logs, labels, predictions)\n");
+      "  synth    write the built-in sample dataset (rendered videos, logs, labels, predictions)\n"
+      "  infer    run a model, a command or the baseline over clips in a background worker\n");
 }
 
 }  // namespace
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     if (command == "probe") return idm::cli::run_probe(argc, argv);
     if (command == "frames") return idm::cli::run_frames(argc, argv);
     if (command == "synth") return idm::cli::run_synth(argc, argv);
+    if (command == "infer") return idm::cli::run_infer(argc, argv);
   } catch (const idm::cli::UsageError& error) {
     std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());
     return 2;

@@ -1,0 +1,248 @@
+#include "infer/baseline.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "infer/frame_pipeline.hpp"
+
+namespace idm::infer {
+
+namespace {
+
+constexpr int kDiffThreshold = 24;  // grey levels: below this, H.264 noise
+constexpr int kBlockPx = 4;         // the change mask is grouped into 4x4 blocks
+
+struct Box {
+  int x0 = std::numeric_limits<int>::max(), y0 = std::numeric_limits<int>::max(), x1 = -1, y1 = -1;  // inclusive, pixels
+  int changed_pixels = 0;
+  int width() const { return x1 - x0 + 1; }
+  int height() const { return y1 - y0 + 1; }
+};
+
+// Connected groups of changed 4x4 blocks (8-connected), with the exact pixel box inside.
+std::vector<Box> changed_regions(const GrayImage& a, const GrayImage& b, std::vector<uint8_t>& changed) {
+  int w = a.width, h = a.height;
+  changed.assign(a.pixels.size(), 0);
+  int bw = (w + kBlockPx - 1) / kBlockPx, bh = (h + kBlockPx - 1) / kBlockPx;
+  std::vector<uint8_t> block(static_cast<size_t>(bw) * bh, 0);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      size_t i = static_cast<size_t>(y) * w + x;
+      if (std::abs(a.pixels[i] - b.pixels[i]) > kDiffThreshold) {
+        changed[i] = 1;
+        block[static_cast<size_t>(y / kBlockPx) * bw + x / kBlockPx] = 1;
+      }
+    }
+  }
+  std::vector<int> label(block.size(), -1);
+  std::vector<Box> boxes;
+  std::vector<int> stack;
+  for (int start = 0; start < static_cast<int>(block.size()); ++start) {
+    if (!block[start] || label[start] >= 0) continue;
+    int id = static_cast<int>(boxes.size());
+    boxes.emplace_back();
+    stack.assign(1, start);
+    label[start] = id;
+    while (!stack.empty()) {
+      int cell = stack.back();
+      stack.pop_back();
+      int cx = cell % bw, cy = cell / bw;
+      for (int y = cy * kBlockPx; y < std::min(h, (cy + 1) * kBlockPx); ++y) {
+        for (int x = cx * kBlockPx; x < std::min(w, (cx + 1) * kBlockPx); ++x) {
+          if (!changed[static_cast<size_t>(y) * w + x]) continue;
+          Box& box = boxes[id];
+          box.x0 = std::min(box.x0, x);
+          box.y0 = std::min(box.y0, y);
+          box.x1 = std::max(box.x1, x);
+          box.y1 = std::max(box.y1, y);
+          ++box.changed_pixels;
+        }
+      }
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) {
+          int nx = cx + dx, ny = cy + dy;
+          if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
+          int next = ny * bw + nx;
+          if (block[next] && label[next] < 0) {
+            label[next] = id;
+            stack.push_back(next);
+          }
+        }
+      }
+    }
+  }
+  return boxes;
+}
+
+// Scroll: the vertical shift v with b(x, y) ~ a(x, y + v) inside the region, from row
+// signatures, confirmed on pixels. 0 when no shift explains the change.
+int region_row_shift(const GrayImage& a, const GrayImage& b, const Box& box) {
+  int rows = box.height();
+  auto signature = [&](const GrayImage& image) {
+    std::vector<double> out(static_cast<size_t>(rows));
+    for (int y = 0; y < rows; ++y) {
+      long sum = 0;
+      for (int x = box.x0; x <= box.x1; ++x) sum += image.at(x, box.y0 + y);
+      out[static_cast<size_t>(y)] = static_cast<double>(sum) / box.width();
+    }
+    return out;
+  };
+  std::vector<double> sa = signature(a), sb = signature(b);
+  int max_shift = rows * 3 / 4;
+  int best_shift = 0;
+  double best_cost = std::numeric_limits<double>::max();
+  for (int v = -max_shift; v <= max_shift; ++v) {
+    if (v == 0) continue;
+    double cost = 0;
+    int count = 0;
+    for (int y = std::max(0, -v); y < rows && y + v < rows; ++y) {
+      cost += std::abs(sb[static_cast<size_t>(y)] - sa[static_cast<size_t>(y + v)]);
+      ++count;
+    }
+    if (count < rows / 4) continue;
+    cost /= count;
+    if (cost < best_cost) {
+      best_cost = cost;
+      best_shift = v;
+    }
+  }
+  if (best_shift == 0) return 0;
+  auto pixel_cost = [&](int v) {
+    long cost = 0, count = 0;
+    for (int y = std::max(box.y0, box.y0 - v); y <= box.y1 && y + v <= box.y1; y += 2) {
+      for (int x = box.x0; x <= box.x1; x += 2) {
+        cost += std::abs(b.at(x, y) - a.at(x, y + v));
+        ++count;
+      }
+    }
+    return count ? static_cast<double>(cost) / count : std::numeric_limits<double>::max();
+  };
+  double shifted = pixel_cost(best_shift), still = pixel_cost(0);
+  return shifted < 0.5 * still && shifted < 12.0 ? best_shift : 0;
+}
+
+// Mean |a(p) - b(p + offset)| over the region's changed pixels, and the contrast of a there.
+double match_cost(const GrayImage& a, const GrayImage& b, const std::vector<uint8_t>& changed, const Box& box, int ox, int oy) {
+  long cost = 0, count = 0;
+  for (int y = box.y0; y <= box.y1; ++y) {
+    int by = y + oy;
+    if (by < 0 || by >= b.height) return std::numeric_limits<double>::max();
+    for (int x = box.x0; x <= box.x1; ++x) {
+      if (!changed[static_cast<size_t>(y) * a.width + x]) continue;
+      int bx = x + ox;
+      if (bx < 0 || bx >= b.width) return std::numeric_limits<double>::max();
+      cost += std::abs(a.at(x, y) - b.at(bx, by));
+      ++count;
+    }
+  }
+  return count ? static_cast<double>(cost) / count : std::numeric_limits<double>::max();
+}
+
+// Something visible moved: the region in a is not flat (a glyph appearing on a blank page is).
+bool has_contrast(const GrayImage& image, const Box& box) {
+  int lo = 255, hi = 0;
+  for (int y = box.y0; y <= box.y1; ++y) {
+    for (int x = box.x0; x <= box.x1; ++x) {
+      lo = std::min<int>(lo, image.at(x, y));
+      hi = std::max<int>(hi, image.at(x, y));
+    }
+  }
+  return hi - lo > 60;
+}
+
+}  // namespace
+
+PairMotion estimate_pair_motion(const GrayImage& a, const GrayImage& b) {
+  PairMotion out;
+  if (a.width != b.width || a.height != b.height || a.pixels.empty()) return out;
+  std::vector<uint8_t> changed;
+  std::vector<Box> boxes = changed_regions(a, b, changed);
+  // A pointer is small: at most ~1/20 of the image's height across (about 50 px at 1080p).
+  int small_px = std::max(12, a.height / 20);
+  int large_px = a.height / 8;
+  const Box* largest = nullptr;
+  std::vector<const Box*> small;
+  for (const Box& box : boxes) {
+    if (box.width() >= large_px && box.height() >= large_px && (!largest || box.changed_pixels > largest->changed_pixels)) largest = &box;
+    if (box.width() <= small_px && box.height() <= small_px && box.changed_pixels >= 6) small.push_back(&box);
+  }
+  if (largest) out.scroll_px = region_row_shift(a, b, *largest);
+
+  // The pointer: the largest small blob whose look in a reappears in b at an offset, either at
+  // another small blob (a long move) or nearby within its own blob (a short, overlapping move).
+  double best_area = 0;
+  for (const Box* from : small) {
+    if (!has_contrast(a, *from)) continue;
+    auto consider = [&](int ox, int oy) {
+      if (ox == 0 && oy == 0) return std::numeric_limits<double>::max();
+      return match_cost(a, b, changed, *from, ox, oy);
+    };
+    double best_cost = std::numeric_limits<double>::max();
+    int best_ox = 0, best_oy = 0;
+    for (const Box* to : small) {
+      if (to == from) continue;
+      if (std::abs(to->width() - from->width()) > small_px / 2 || std::abs(to->height() - from->height()) > small_px / 2) continue;
+      int cx = to->x0 - from->x0, cy = to->y0 - from->y0;
+      for (int oy = cy - 3; oy <= cy + 3; ++oy) {
+        for (int ox = cx - 3; ox <= cx + 3; ++ox) {
+          double cost = consider(ox, oy);
+          if (cost < best_cost) best_cost = cost, best_ox = ox, best_oy = oy;
+        }
+      }
+    }
+    int reach = std::max(from->width(), from->height());
+    for (int oy = -reach; oy <= reach; ++oy) {
+      for (int ox = -reach; ox <= reach; ++ox) {
+        double cost = consider(ox, oy);
+        if (cost < best_cost) best_cost = cost, best_ox = ox, best_oy = oy;
+      }
+    }
+    double area = from->changed_pixels;
+    if (best_cost < 14.0 && area > best_area) {
+      best_area = area;
+      out.cursor_found = true;
+      out.cursor_dx_px = best_ox;
+      out.cursor_dy_px = best_oy;
+    }
+  }
+  return out;
+}
+
+nlohmann::json baseline_window_answer(const std::vector<GrayImage>& frames) {
+  nlohmann::json answer = nlohmann::json::array();
+  int n = static_cast<int>(frames.size());
+  if (n < 2) return answer;
+  // motion[f] is the change from frame f-1 to frame f (f >= 1).
+  std::vector<PairMotion> motion(static_cast<size_t>(n));
+  for (int f = 1; f < n; ++f) motion[static_cast<size_t>(f)] = estimate_pair_motion(frames[static_cast<size_t>(f - 1)], frames[static_cast<size_t>(f)]);
+  int width = frames[0].width, height = frames[0].height;
+  for (int f = 0; f < n; ++f) {
+    // Scroll: a run of shifting pairs in one direction is one scroll (GT coalesces them too),
+    // reported at the frame where the shift is first seen.
+    const PairMotion& now = motion[static_cast<size_t>(f)];
+    if (f >= 1 && now.scroll_px != 0) {
+      bool down = now.scroll_px > 0;
+      const PairMotion& before = motion[static_cast<size_t>(f - 1)];
+      bool continues = f >= 2 && before.scroll_px != 0 && (before.scroll_px > 0) == down;
+      if (!continues) answer.push_back({{"frame", frame_label(f)}, {"type", "MouseScroll"}, {"details", down ? "down" : "up"}});
+    }
+    // Mouse: GT frame f sums the moves from half a frame before to half a frame after the
+    // grid frame, so it is half of each neighbouring pair's displacement.
+    double dx = 0, dy = 0;
+    bool moved = false;
+    for (int pair : {f, f + 1}) {
+      if (pair < 1 || pair >= n || !motion[static_cast<size_t>(pair)].cursor_found) continue;
+      dx += 0.5 * motion[static_cast<size_t>(pair)].cursor_dx_px;
+      dy += 0.5 * motion[static_cast<size_t>(pair)].cursor_dy_px;
+      moved = true;
+    }
+    if (!moved) continue;
+    long nx = std::lround(dx / width * 1000.0), ny = std::lround(dy / height * 1000.0);
+    answer.push_back({{"frame", frame_label(f)}, {"type", "MouseMove"}, {"details", std::to_string(nx) + "," + std::to_string(ny)}});
+  }
+  return answer;
+}
+
+}  // namespace idm::infer
