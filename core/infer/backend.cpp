@@ -17,6 +17,6 @@ std::unique_ptr<Backend> make_backend(const nlohmann::json& config, std::string&
   return nullptr;
 }
 
-int default_max_edge_px(const std::string& backend_name) { return backend_name == "baseline" ? 864 : 1280; }
+int default_max_edge_px(const std::string& backend_name) { return backend_name == "baseline" ? 0 : 1280; }
 
 }  // namespace idm::infer

@@ -43,7 +43,7 @@ class Backend {
 std::unique_ptr<Backend> make_backend(const nlohmann::json& config, std::string& error);
 
 // Frame pipeline settings a backend wants when the request does not say: baseline works on
-// 864 px frames without labels; models get 1280 px PNGs with labels.
+// full-size frames (sprite matching needs exact pixels) without labels; models get 1280 px PNGs with labels.
 int default_max_edge_px(const std::string& backend_name);
 
 }  // namespace idm::infer

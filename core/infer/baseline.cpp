@@ -12,7 +12,6 @@ namespace idm::infer {
 namespace {
 
 constexpr int kDiffThreshold = 24;  // grey levels: below this, H.264 noise
-constexpr int kBlockPx = 4;         // the change mask is grouped into 4x4 blocks
 
 struct Box {
   int x0 = std::numeric_limits<int>::max(), y0 = std::numeric_limits<int>::max(), x1 = -1, y1 = -1;  // inclusive, pixels
@@ -21,9 +20,10 @@ struct Box {
   int height() const { return y1 - y0 + 1; }
 };
 
-// Connected groups of changed 4x4 blocks (8-connected), with the exact pixel box inside.
-std::vector<Box> changed_regions(const GrayImage& a, const GrayImage& b, std::vector<uint8_t>& changed) {
+// Connected groups of changed blocks (8-connected), with the exact pixel box inside.
+std::vector<Box> changed_regions(const GrayImage& a, const GrayImage& b, int block_px, std::vector<uint8_t>& changed) {
   int w = a.width, h = a.height;
+  const int kBlockPx = block_px;
   changed.assign(a.pixels.size(), 0);
   int bw = (w + kBlockPx - 1) / kBlockPx, bh = (h + kBlockPx - 1) / kBlockPx;
   std::vector<uint8_t> block(static_cast<size_t>(bw) * bh, 0);
@@ -152,29 +152,59 @@ bool has_contrast(const GrayImage& image, const Box& box) {
   return hi - lo > 60;
 }
 
+GrayImage half_size(const GrayImage& image) {
+  GrayImage out;
+  out.width = std::max(1, image.width / 2);
+  out.height = std::max(1, image.height / 2);
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height);
+  for (int y = 0; y < out.height; ++y) {
+    for (int x = 0; x < out.width; ++x) {
+      int x1 = std::min(2 * x + 1, image.width - 1), y1 = std::min(2 * y + 1, image.height - 1);
+      int sum = image.at(2 * x, 2 * y) + image.at(x1, 2 * y) + image.at(2 * x, y1) + image.at(x1, y1);
+      out.pixels[static_cast<size_t>(y) * out.width + x] = static_cast<uint8_t>((sum + 2) / 4);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 PairMotion estimate_pair_motion(const GrayImage& a, const GrayImage& b) {
   PairMotion out;
   if (a.width != b.width || a.height != b.height || a.pixels.empty()) return out;
+  // Changed pixels grouped in coarse blocks (~1/135 of the height, 8 px at 1080p) join the
+  // lines of a scrolled page into one region; fine blocks (~1/270) keep the pointer apart from
+  // whatever changes next to it.
   std::vector<uint8_t> changed;
-  std::vector<Box> boxes = changed_regions(a, b, changed);
+  std::vector<Box> coarse = changed_regions(a, b, std::max(4, a.height / 135), changed);
+  std::vector<Box> boxes = changed_regions(a, b, std::max(2, a.height / 270), changed);
   // A pointer is small: at most ~1/20 of the image's height across (about 50 px at 1080p).
   int small_px = std::max(12, a.height / 20);
   int large_px = a.height / 8;
   const Box* largest = nullptr;
   std::vector<const Box*> small;
-  for (const Box& box : boxes) {
+  for (const Box& box : coarse) {
     if (box.width() >= large_px && box.height() >= large_px && (!largest || box.changed_pixels > largest->changed_pixels)) largest = &box;
+  }
+  for (const Box& box : boxes) {
     if (box.width() <= small_px && box.height() <= small_px && box.changed_pixels >= 6) small.push_back(&box);
   }
-  if (largest) out.scroll_px = region_row_shift(a, b, *largest);
+  if (largest) {
+    // Row shifts are judged at half size: averaging 2x2 blocks evens out the encoder's noise,
+    // which does not move with the page.
+    GrayImage half_a = half_size(a), half_b = half_size(b);
+    Box half_box{largest->x0 / 2, largest->y0 / 2, std::min(largest->x1 / 2, half_a.width - 1), std::min(largest->y1 / 2, half_a.height - 1), 0};
+    out.scroll_px = 2 * region_row_shift(half_a, half_b, half_box);
+  }
 
   // The pointer: the largest small blob whose look in a reappears in b at an offset, either at
   // another small blob (a long move) or nearby within its own blob (a short, overlapping move).
   double best_area = 0;
+  // A text caret (2 px wide) or a single dot is not a pointer: a pointer is at least ~1/120 of
+  // the image's height in both directions, even when it moved by one pixel.
+  int min_extent_px = std::max(4, a.height / 120);
   for (const Box* from : small) {
-    if (!has_contrast(a, *from)) continue;
+    if (from->width() < min_extent_px || from->height() < min_extent_px || !has_contrast(a, *from)) continue;
     auto consider = [&](int ox, int oy) {
       if (ox == 0 && oy == 0) return std::numeric_limits<double>::max();
       return match_cost(a, b, changed, *from, ox, oy);
@@ -228,16 +258,11 @@ nlohmann::json baseline_window_answer(const std::vector<GrayImage>& frames) {
       bool continues = f >= 2 && before.scroll_px != 0 && (before.scroll_px > 0) == down;
       if (!continues) answer.push_back({{"frame", frame_label(f)}, {"type", "MouseScroll"}, {"details", down ? "down" : "up"}});
     }
-    // Mouse: GT frame f sums the moves from half a frame before to half a frame after the
-    // grid frame, so it is half of each neighbouring pair's displacement.
-    double dx = 0, dy = 0;
-    bool moved = false;
-    for (int pair : {f, f + 1}) {
-      if (pair < 1 || pair >= n || !motion[static_cast<size_t>(pair)].cursor_found) continue;
-      dx += 0.5 * motion[static_cast<size_t>(pair)].cursor_dx_px;
-      dy += 0.5 * motion[static_cast<size_t>(pair)].cursor_dy_px;
-      moved = true;
-    }
+    // Mouse: grid frame f shows the screen as of (f + 0.5) / fps (the fps filter takes the
+    // last source frame of its slot), so the change from f-1 to f is exactly the moves that
+    // GT frame f sums: those in [(f - 0.5) / fps, (f + 0.5) / fps).
+    bool moved = f >= 1 && now.cursor_found;
+    double dx = moved ? now.cursor_dx_px : 0.0, dy = moved ? now.cursor_dy_px : 0.0;
     if (!moved) continue;
     long nx = std::lround(dx / width * 1000.0), ny = std::lround(dy / height * 1000.0);
     answer.push_back({{"frame", frame_label(f)}, {"type", "MouseMove"}, {"details", std::to_string(nx) + "," + std::to_string(ny)}});

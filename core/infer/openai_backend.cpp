@@ -68,6 +68,20 @@ std::string header_safe(std::string text) {
   return text;
 }
 
+// One easy handle per pool thread, reset before each request: it keeps its connection to
+// the server alive between requests (no TCP handshake per window).
+CURL* thread_handle() {
+  struct Handle {
+    CURL* curl = curl_easy_init();
+    ~Handle() {
+      if (curl) curl_easy_cleanup(curl);
+    }
+  };
+  thread_local Handle handle;
+  if (handle.curl) curl_easy_reset(handle.curl);
+  return handle.curl;
+}
+
 int abort_if_cancelled(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
 }
@@ -170,7 +184,7 @@ class OpenAiBackend final : public Backend {
 
   // One attempt. True with out.raw_text on success; otherwise out.error, and whether to retry.
   bool post(const std::string& body, const std::vector<std::string>& extra_headers, const std::atomic<bool>& cancel, WindowAnswer& out, double& retry_after_s, bool& retryable) const {
-    CURL* curl = curl_easy_init();
+    CURL* curl = thread_handle();
     if (!curl) {
       out.error = "libcurl: cannot create a handle";
       return false;
@@ -204,7 +218,6 @@ class OpenAiBackend final : public Backend {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
     if (code != CURLE_OK) {
       out.error = url + ": " + curl_easy_strerror(code);
       retryable = code != CURLE_ABORTED_BY_CALLBACK && code != CURLE_URL_MALFORMAT && code != CURLE_UNSUPPORTED_PROTOCOL;
