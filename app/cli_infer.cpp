@@ -1,6 +1,7 @@
 // `idmscope infer`: runs a model (or the baseline, or a user's program) over a dataset's clips
 // in the background worker and fills a prediction store run; or imports a results file.
 #include <fnmatch.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +21,10 @@
 namespace idm::cli {
 
 namespace {
+
+// Ctrl+C cancels the run (in-flight requests stop, finished clips stay in the store).
+volatile sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
 
 const char* kInferHelp =
     "usage:\n"
@@ -234,7 +239,19 @@ int run_infer(int argc, char** argv) {
   }
   bool tty = ::isatty(STDERR_FILENO);
   std::string last_line;
-  while (!run.wait(200)) draw_progress(run.snapshot(), tty, last_line);
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  bool cancelled = false;
+  while (!run.wait(100)) {
+    if (g_interrupted && !cancelled) {
+      cancelled = true;
+      std::fprintf(stderr, "\nidmscope infer: cancelling...\n");
+      run.cancel();
+    }
+    draw_progress(run.snapshot(), tty, last_line);
+  }
   infer::InferRunSnapshot snapshot = run.snapshot();
   draw_progress(snapshot, tty, last_line);
   if (tty) std::fputc('\n', stderr);
@@ -249,6 +266,7 @@ int run_infer(int argc, char** argv) {
   }
   std::printf("run %s: %d complete, %d skipped (already complete), %d failed, %d cancelled -> %s\n", run_name->c_str(), snapshot.complete,
               snapshot.skipped, snapshot.failed, snapshot.cancelled, snapshot.store_dir.c_str());
+  if (cancelled) return 130;
   return snapshot.failed > 0 || !snapshot.failure.empty() ? 1 : 0;
 }
 

@@ -91,8 +91,7 @@ int region_row_shift(const GrayImage& a, const GrayImage& b, const Box& box) {
   };
   std::vector<double> sa = signature(a), sb = signature(b);
   int max_shift = rows * 3 / 4;
-  int best_shift = 0;
-  double best_cost = std::numeric_limits<double>::max();
+  std::vector<std::pair<double, int>> by_cost;  // (signature cost, shift)
   for (int v = -max_shift; v <= max_shift; ++v) {
     if (v == 0) continue;
     double cost = 0;
@@ -101,14 +100,9 @@ int region_row_shift(const GrayImage& a, const GrayImage& b, const Box& box) {
       cost += std::abs(sb[static_cast<size_t>(y)] - sa[static_cast<size_t>(y + v)]);
       ++count;
     }
-    if (count < rows / 4) continue;
-    cost /= count;
-    if (cost < best_cost) {
-      best_cost = cost;
-      best_shift = v;
-    }
+    if (count >= rows / 4) by_cost.emplace_back(cost / count, v);
   }
-  if (best_shift == 0) return 0;
+  if (by_cost.empty()) return 0;
   auto pixel_cost = [&](int v) {
     long cost = 0, count = 0;
     for (int y = std::max(box.y0, box.y0 - v); y <= box.y1 && y + v <= box.y1; y += 2) {
@@ -119,7 +113,17 @@ int region_row_shift(const GrayImage& a, const GrayImage& b, const Box& box) {
     }
     return count ? static_cast<double>(cost) / count : std::numeric_limits<double>::max();
   };
-  double shifted = pixel_cost(best_shift), still = pixel_cost(0);
+  // Row signatures of evenly spaced text lines repeat every line: check the best few shifts
+  // on pixels, not just the first.
+  size_t candidates = std::min<size_t>(32, by_cost.size());
+  std::partial_sort(by_cost.begin(), by_cost.begin() + static_cast<long>(candidates), by_cost.end());
+  int best_shift = 0;
+  double shifted = std::numeric_limits<double>::max();
+  for (size_t i = 0; i < candidates; ++i) {
+    double cost = pixel_cost(by_cost[i].second);
+    if (cost < shifted) shifted = cost, best_shift = by_cost[i].second;
+  }
+  double still = pixel_cost(0);
   return shifted < 0.5 * still && shifted < 12.0 ? best_shift : 0;
 }
 
@@ -172,11 +176,11 @@ GrayImage half_size(const GrayImage& image) {
 PairMotion estimate_pair_motion(const GrayImage& a, const GrayImage& b) {
   PairMotion out;
   if (a.width != b.width || a.height != b.height || a.pixels.empty()) return out;
-  // Changed pixels grouped in coarse blocks (~1/135 of the height, 8 px at 1080p) join the
+  // Changed pixels grouped in coarse blocks (~1/54 of the height, 20 px at 1080p) join the
   // lines of a scrolled page into one region; fine blocks (~1/270) keep the pointer apart from
   // whatever changes next to it.
   std::vector<uint8_t> changed;
-  std::vector<Box> coarse = changed_regions(a, b, std::max(4, a.height / 135), changed);
+  std::vector<Box> coarse = changed_regions(a, b, std::max(4, a.height / 54), changed);
   std::vector<Box> boxes = changed_regions(a, b, std::max(2, a.height / 270), changed);
   // A pointer is small: at most ~1/20 of the image's height across (about 50 px at 1080p).
   int small_px = std::max(12, a.height / 20);
@@ -203,7 +207,20 @@ PairMotion estimate_pair_motion(const GrayImage& a, const GrayImage& b) {
   // A text caret (2 px wide) or a single dot is not a pointer: a pointer is at least ~1/120 of
   // the image's height in both directions, even when it moved by one pixel.
   int min_extent_px = std::max(4, a.height / 120);
+  // Pieces of a scrolled page or a redrawn window look like each other: no pointer is sought
+  // inside a changed region much bigger than a pointer.
+  std::vector<const Box*> busy;
+  for (const Box& box : coarse) {
+    if (box.width() > 3 * small_px || box.height() > 3 * small_px) busy.push_back(&box);
+  }
+  auto inside_busy_region = [&](const Box* box) {
+    for (const Box* region : busy) {
+      if (box->x0 >= region->x0 && box->x1 <= region->x1 && box->y0 >= region->y0 && box->y1 <= region->y1) return true;
+    }
+    return false;
+  };
   for (const Box* from : small) {
+    if (inside_busy_region(from)) continue;
     if (from->width() < min_extent_px || from->height() < min_extent_px || !has_contrast(a, *from)) continue;
     auto consider = [&](int ox, int oy) {
       if (ox == 0 && oy == 0) return std::numeric_limits<double>::max();
@@ -212,7 +229,7 @@ PairMotion estimate_pair_motion(const GrayImage& a, const GrayImage& b) {
     double best_cost = std::numeric_limits<double>::max();
     int best_ox = 0, best_oy = 0;
     for (const Box* to : small) {
-      if (to == from) continue;
+      if (to == from || inside_busy_region(to)) continue;
       if (std::abs(to->width() - from->width()) > small_px / 2 || std::abs(to->height() - from->height()) > small_px / 2) continue;
       int cx = to->x0 - from->x0, cy = to->y0 - from->y0;
       for (int oy = cy - 3; oy <= cy + 3; ++oy) {

@@ -27,7 +27,7 @@ FrameImage downscale_to_max_edge(const uint8_t* rgba, int width, int height, int
 
 GrayImage to_gray(const FrameImage& image);
 
-// PNG bytes of the image (stb_image_write into memory); empty on failure.
+// PNG bytes of the image (our own writer over zlib: png_encode.cpp); empty on failure.
 std::string encode_png(const FrameImage& image);
 
 }  // namespace idm::infer

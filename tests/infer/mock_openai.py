@@ -81,6 +81,7 @@ class State:
         self.args = args
         self.lock = threading.Lock()
         self.attempts = {}
+        self.order = {}
         self.requests = 0
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -148,10 +149,14 @@ def make_handler(state):
             with state.lock:
                 attempt = state.attempts.get(window, 0)
                 state.attempts[window] = attempt + 1
+                if attempt == 0:
+                    state.order[window] = len(state.order)
+                order = state.order[window]
             digest = int(hashlib.sha256(f"{clip_key}#{start}#{args.seed}".encode()).hexdigest(), 16)
             time.sleep(args.latency_ms / 1000.0)
-            if args.faults and attempt == 0 and digest % 3 != 0:
-                fault = FAULTS[(digest // 3) % len(FAULTS)]
+            # Faults on first attempts only, cycling so that any 6 windows see every kind.
+            if args.faults and attempt == 0 and order % 6 != 5:
+                fault = FAULTS[order % 6]
                 with state.lock:
                     state.faults_sent[fault] += 1
                 if fault == "429":
@@ -168,7 +173,7 @@ def make_handler(state):
                     time.sleep(args.slow_s)  # longer than the client's timeout
             items = perturbed_window(state.gt(clip_key), start, len(images), digest)
             text = json.dumps(items)
-            wrap = WRAPS[(digest // 7) % len(WRAPS)]
+            wrap = WRAPS[order % len(WRAPS)]
             if wrap == "think":
                 text = "<think>The pointer moves [a lot].</think>\n" + text
             elif wrap == "fence":
