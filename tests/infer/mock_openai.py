@@ -115,7 +115,7 @@ def make_handler(state):
         def do_GET(self):
             if self.path == "/stats":
                 with state.lock:
-                    self.send_json(200, {"requests": state.requests, "peak_in_flight": state.peak_in_flight,
+                    self.send_json(200, {"requests": state.requests, "in_flight": state.in_flight, "peak_in_flight": state.peak_in_flight,
                                          "faults": state.faults_sent, "windows": len(state.attempts)})
             else:
                 self.send_json(404, {"error": "not found"})
