@@ -13,6 +13,7 @@
 #include "../png_writer.hpp"
 #include "commands.hpp"
 #include "folder_picker.hpp"
+#include "infer_panel.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
 #include "texture.hpp"
@@ -166,6 +167,7 @@ int run_viewer(const ViewerOptions& options) {
     BrowserUi browser;
     VideoUi video_ui;
     float browser_width = 560.0f, video_fraction = 0.6f;
+    InferUi infer_ui;
     if (!state.dataset.clips.empty()) {
       if (!options.clip_key.empty()) select_clip_by_key(state, service, options.clip_key);
       set_grid_frame(state, options.grid_frame);
@@ -184,6 +186,7 @@ int run_viewer(const ViewerOptions& options) {
       }
       double now = glfwGetTime();
       advance_playback(state, now - last_time);
+      poll_infer(state, infer_ui, now);
       last_time = now;
 
       // Upload only when the shown frame changes.
@@ -197,6 +200,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       handle_keys(state, service, browser);
+      handle_infer_keys(state, infer_ui);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -204,6 +208,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
       draw_menu(state, service, dataset_picker, source_picker);
+      draw_infer_menu(state, infer_ui, browser.order);
       if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) {
         dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
       }
@@ -241,6 +246,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::EndChild();
       ImGui::EndChild();
       ImGui::End();
+      draw_infer_window(state, infer_ui);
       ImGui::Render();
 
       // Commands are applied at the end of the frame.
