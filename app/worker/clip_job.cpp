@@ -90,8 +90,13 @@ void run_clip_job(ClipJob& job, const nlohmann::json& request, WindowPool& pool)
         for (int local = 0; local < spec.size && input.start_frame + local < grid_frames; ++local) {
           input.frames.push_back(&frames[static_cast<size_t>(input.start_frame + local)]);
         }
-        if (backend->wants_png()) input.pngs = infer::encode_window(frames, w, input.start_frame, spec.size, burner.get()).pngs;
-        answer = backend->run_window(input, job.cancel);
+        try {  // one bad window must not take the worker down
+          if (backend->wants_png()) input.pngs = infer::encode_window(frames, w, input.start_frame, spec.size, burner.get()).pngs;
+          answer = backend->run_window(input, job.cancel);
+        } catch (const std::exception& exception) {
+          answer = infer::WindowAnswer{};
+          answer.error = std::string("internal error: ") + exception.what();
+        }
       }
       nlohmann::json items = answer.ok ? infer::answer_items(answer.raw_text) : nlohmann::json::array();
       nlohmann::json record{{"window", w}, {"start_frame", starts[static_cast<size_t>(w)]}, {"ok", answer.ok},
