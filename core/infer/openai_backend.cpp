@@ -194,6 +194,7 @@ class OpenAiBackend final : public Backend {
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += "/chat/completions";
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before the body
     for (const std::string& header : extra_headers) headers = curl_slist_append(headers, header.c_str());
     std::string authorization;
     if (!settings_.api_key.empty()) {
