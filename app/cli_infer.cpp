@@ -32,6 +32,7 @@ const char* kInferHelp =
     "                 [--concurrency K] [--profile reference|protocol|FILE] [--max-edge PX] [--no-labels]\n"
     "    openai:  --api-url URL (base URL ending in /v1) --model ID [--api-key-env VARNAME]\n"
     "             [--prompt FILE] [--temperature T] [--max-tokens N] [--retries N] [--timeout SECONDS]\n"
+    "             [--no-frame-text]   (images only, without a \"Frame Fxx:\" text part before each)\n"
     "    command: --command PROGRAM [--command-arg ARG]...   (frames as PNG files, request JSON on stdin)\n"
     "    import:  --from SRC   (a results file or a per-clip folder)\n"
     "  Fills DATASET/.idmscope/predictions/NAME/ (one JSON per clip + run.json); score it with\n"
@@ -120,6 +121,7 @@ int run_infer(int argc, char** argv) {
   int concurrency = args.int_value("--concurrency", 0, 1, 256);
   int max_edge = args.int_value("--max-edge", -1, 0, 16384);
   bool no_labels = args.flag("--no-labels");
+  bool no_frame_text = args.flag("--no-frame-text");
   auto api_url = args.value("--api-url");
   auto model = args.value("--model");
   auto api_key_env = args.value("--api-key-env");
@@ -194,6 +196,7 @@ int run_infer(int argc, char** argv) {
       config["temperature"] = value;
     }
     if (max_tokens > 0) config["max_tokens"] = max_tokens;
+    if (no_frame_text) config["interleave_labels"] = false;
     if (retries >= 0) config["max_retries"] = retries;
     if (timeout_s > 0) config["timeout_s"] = timeout_s;
     if (!config.contains("api_url")) throw UsageError{"--api-url URL is required for openai (or set it in " + config_file.string() + ")"};

@@ -82,6 +82,9 @@ class State:
         self.lock = threading.Lock()
         self.attempts = {}
         self.order = {}
+        self.rate_limited_at = {}
+        self.retry_after_gaps = []
+        self.labelled_requests = 0
         self.requests = 0
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -122,7 +125,9 @@ def make_handler(state):
             if self.path == "/stats":
                 with state.lock:
                     self.send_json(200, {"requests": state.requests, "in_flight": state.in_flight, "peak_in_flight": state.peak_in_flight,
-                                         "faults": state.faults_sent, "windows": len(state.attempts)})
+                                         "faults": state.faults_sent, "windows": len(state.attempts),
+                                         "retry_after_gaps_s": state.retry_after_gaps,
+                                         "labelled_requests": state.labelled_requests})
             else:
                 self.send_json(404, {"error": "not found"})
 
@@ -149,6 +154,10 @@ def make_handler(state):
             images = [p for p in content if p.get("type") == "image_url"]
             if not images or not all(p["image_url"]["url"].startswith("data:image/png;base64,") for p in images):
                 return self.send_json(400, {"error": "expected PNG data URLs"})
+            labelled = all(i > 0 and content[i - 1].get("type") == "text" and content[i - 1]["text"] == "Frame F%02d:" % n
+                           for n, i in enumerate(j for j, p in enumerate(content) if p.get("type") == "image_url"))
+            with state.lock:
+                state.labelled_requests += 1 if labelled else 0
             clip_key = self.headers.get("X-Idmscope-Clip", "")
             start = int(self.headers.get("X-Idmscope-Window-Start", "0"))
             window = (clip_key, start)
@@ -157,6 +166,8 @@ def make_handler(state):
                 state.attempts[window] = attempt + 1
                 if attempt == 0:
                     state.order[window] = len(state.order)
+                elif window in state.rate_limited_at:  # the retry after a 429 with Retry-After: 1
+                    state.retry_after_gaps.append(time.monotonic() - state.rate_limited_at.pop(window))
                 order = state.order[window]
             digest = int(hashlib.sha256(f"{clip_key}#{start}#{args.seed}".encode()).hexdigest(), 16)
             time.sleep(args.latency_ms / 1000.0)
@@ -166,6 +177,8 @@ def make_handler(state):
                 with state.lock:
                     state.faults_sent[fault] += 1
                 if fault == "429":
+                    with state.lock:
+                        state.rate_limited_at[window] = time.monotonic()
                     return self.send_json(429, {"error": "rate limited"}, [("Retry-After", "1")])
                 if fault == "500":
                     return self.send_json(500, {"error": "internal"})

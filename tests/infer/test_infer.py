@@ -108,6 +108,9 @@ class InferTest(unittest.TestCase):
         stats = self.mock.stats()
         for fault, count in stats["faults"].items():
             self.assertGreater(count, 0, fault)  # each kind was injected and survived
+        self.assertTrue(stats["retry_after_gaps_s"])
+        self.assertGreaterEqual(min(stats["retry_after_gaps_s"]), 0.95)  # Retry-After: 1 was honoured
+        self.assertEqual(stats["labelled_requests"], stats["requests"] - before)  # "Frame Fxx:" before each image
         store = self.store("mock")
         with open(os.path.join(store, "run.json")) as f:
             record = json.load(f)
