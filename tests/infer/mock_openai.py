@@ -119,7 +119,10 @@ def make_handler(state):
             for name, value in headers:
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client cancelled and hung up: expected in the cancel test
 
         def do_GET(self):
             if self.path == "/stats":
