@@ -102,7 +102,8 @@ class InferTest(unittest.TestCase):
         self.assertEqual(sum(len(c["warnings"]) for c in summary["clips"]), 0)
 
     def test_openai_survives_every_fault_then_resumes_without_requests(self):
-        before = self.mock.stats()["requests"]
+        before_stats = self.mock.stats()
+        before = before_stats["requests"]
         result = self.openai("mock")
         self.assertIn("2 complete", result.stdout)
         stats = self.mock.stats()
@@ -110,7 +111,7 @@ class InferTest(unittest.TestCase):
             self.assertGreater(count, 0, fault)  # each kind was injected and survived
         self.assertTrue(stats["retry_after_gaps_s"])
         self.assertGreaterEqual(min(stats["retry_after_gaps_s"]), 0.95)  # Retry-After: 1 was honoured
-        self.assertEqual(stats["labelled_requests"], stats["requests"] - before)  # "Frame Fxx:" before each image
+        self.assertEqual(stats["labelled_requests"] - before_stats["labelled_requests"], stats["requests"] - before)  # "Frame Fxx:" before each image
         store = self.store("mock")
         with open(os.path.join(store, "run.json")) as f:
             record = json.load(f)
@@ -214,12 +215,27 @@ class InferTest(unittest.TestCase):
             f.write("{}")
         self.assertIn("--api-url", run("infer", self.dataset, "--backend", "openai", "--run", "x", "--config", empty,
                                        expect=2).stderr)
-        with open(empty, "w") as f:
-            f.write('{"openai": {"api_url": "%s", "model": "from-config"}}' % self.mock.url)
-        result = run("infer", self.dataset, "--backend", "openai", "--run", "x", "--config", empty, "--clips", "nomatch*",
-                     expect=1)
         self.assertIn("no clips", run("infer", self.dataset, "--backend", "baseline", "--run", "x", "--clips", "nomatch*",
                                       expect=1).stderr)
+
+    def test_model_settings_default_from_the_config_file(self):
+        config = os.path.join(self.tmp, "infer.json")
+        with open(config, "w") as f:
+            json.dump({"openai": {"api_url": self.mock.url, "model": "from-config", "api_key_env": "IDM_TEST_KEY",
+                                  "timeout_s": 1, "max_edge_px_ignored": True}}, f)
+        env = dict(os.environ, IDM_TEST_KEY="s3cret-key", XDG_CONFIG_HOME=os.path.join(self.tmp, "nowhere"))
+        run("infer", self.dataset, "--backend", "openai", "--run", "fromconfig", "--config", config, "--clips", "*clip_000*",
+            "--max-edge", "320", env=env)
+        with open(os.path.join(self.store("fromconfig"), "run.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["model"], "from-config")
+        self.assertEqual(len(record["clips"]), 1)
+        # The default location is $XDG_CONFIG_HOME/idmscope/infer.json.
+        os.makedirs(os.path.join(self.tmp, "xdg", "idmscope"), exist_ok=True)
+        shutil.copy(config, os.path.join(self.tmp, "xdg", "idmscope", "infer.json"))
+        env["XDG_CONFIG_HOME"] = os.path.join(self.tmp, "xdg")
+        result = run("infer", self.dataset, "--backend", "openai", "--run", "fromconfig", "--clips", "*clip_000*", env=env)
+        self.assertIn("1 skipped", result.stdout)
 
     def test_bench_infer_prints_the_ratio(self):
         result = subprocess.run([BINARY, "bench", "infer", "--requests", "16", "--concurrency", "8", "--latency-ms", "100"],
