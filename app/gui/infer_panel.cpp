@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "commands.hpp"
@@ -92,15 +93,39 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
   ui.snapshot = ui.run->snapshot();
   ui.reloaded_progress = -1;
   ui.shown_log_clip = -1;
+  ui.last_poll_s = -1.0;
+  ui.slowest_frame_ms = 0.0;
+  ui.slowest_poll_ms = 0.0;
+  ui.reported_finish = false;
   state.status = "model run " + std::string(ui.run_name) + " started on " + std::to_string(clip_indices.size()) + " clip(s)";
 }
 
+static void poll_infer_once(AppState& state, InferUi& ui, double now_s);
+
 void poll_infer(AppState& state, InferUi& ui, double now_s) {
+  auto started = std::chrono::steady_clock::now();
+  poll_infer_once(state, ui, now_s);
+  if (ui.run && !ui.reported_finish) {
+    ui.slowest_poll_ms = std::max(ui.slowest_poll_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+  }
+}
+
+static void poll_infer_once(AppState& state, InferUi& ui, double now_s) {
   // Runs that were cancelled or replaced: joined once their thread is done (never blocks).
   ui.retired.erase(std::remove_if(ui.retired.begin(), ui.retired.end(), [](const auto& run) { return run->finished(); }),
                    ui.retired.end());
   if (!ui.run) return;
   ui.snapshot = ui.run->snapshot();
+  if (!ui.reported_finish && ui.last_poll_s >= 0) ui.slowest_frame_ms = std::max(ui.slowest_frame_ms, 1000.0 * (now_s - ui.last_poll_s));
+  ui.last_poll_s = now_s;
+  if (ui.snapshot.finished && !ui.reported_finish) {
+    ui.reported_finish = true;
+    std::fprintf(stderr,
+                 "idmscope: model run %s finished (%d complete, %d skipped, %d failed, %d cancelled); slowest UI frame during the run: "
+                 "%.1f ms, of which at most %.1f ms in this panel's per-frame work\n",
+                 ui.run_name, ui.snapshot.complete, ui.snapshot.skipped, ui.snapshot.failed, ui.snapshot.cancelled, ui.slowest_frame_ms,
+                 ui.slowest_poll_ms);
+  }
   if (ui.reload.valid() && ui.reload.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     PredictionSet set = ui.reload.get();
     if (state.dataset_path == ui.run_dataset_path) set_source(state, std::move(set));

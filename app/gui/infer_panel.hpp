@@ -32,6 +32,12 @@ struct InferUi {
   std::string start_error;
   infer::InferRunSnapshot snapshot;   // refreshed once per frame
   int shown_log_clip = -1;            // -2: the run's log, >= 0: that clip's error + log
+  // The longest gap between two frames while the run went on, printed when it finishes: the
+  // UI must not wait for the worker (target: no frame over 50 ms).
+  double last_poll_s = -1.0;
+  double slowest_frame_ms = 0.0;
+  double slowest_poll_ms = 0.0;  // of that, the time poll_infer itself took
+  bool reported_finish = false;
   // Background reload of the store as a prediction source.
   std::future<PredictionSet> reload;
   int reloaded_progress = -1;
