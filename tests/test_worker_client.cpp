@@ -2,6 +2,7 @@
 // turned into one fault event, the child is always reaped, and the client stays usable.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -77,9 +78,22 @@ TEST_CASE("worker client: a healthy worker answers runs, heartbeats and shuts do
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   CHECK(client.state() == WorkerState::Ready);
   CHECK(client.log_tail().size() >= 1);
+  errno = 0;
+  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(pid)) == getpriority(PRIO_PROCESS, 0));  // nice 0: as we are
   client.stop();
   CHECK(fully_gone(pid));
   CHECK(client.failure().empty());
+}
+
+TEST_CASE("worker client: a nice value puts the worker below us") {
+  WorkerClientOptions options = fake("ok");
+  options.nice = 19;
+  WorkerClient client(options);
+  std::string error;
+  REQUIRE(client.start(error));
+  REQUIRE(wait_for(client, "hello").is_object());
+  errno = 0;
+  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(client.pid())) == 19);
 }
 
 TEST_CASE("worker client: cancel reaches the worker and stops its job within 1 s") {

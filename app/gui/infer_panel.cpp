@@ -79,6 +79,9 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
   options.windows = state.profile.windows.value_or(WindowSpec{});
   options.profile_name = state.profile.name;
   options.worker.argv = {infer::default_worker_path().string()};
+  // Decoding and the baseline can use every core; the viewer (which may render on the CPU,
+  // llvmpipe) must still get its frames: the worker yields to it.
+  options.worker.nice = 19;
   options.max_clips_in_flight = std::max(2, (ui.concurrency + 3) / 4 + 1);
   auto run = std::make_unique<infer::InferRun>(options);
   std::string error;

@@ -2,8 +2,6 @@
 // NDJSON on stdin, events leave as NDJSON on stdout, stderr is the log
 // (docs/worker-protocol.md). The main loop only reads and dispatches, so it always answers
 // pings and cancels at once; clips run on their own threads, windows on the pool.
-#include <sys/resource.h>
-
 #include <iostream>
 #include <map>
 #include <memory>
@@ -38,9 +36,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::ios::sync_with_stdio(false);
-  // Below the viewer's priority: decoding and the baseline can use every core, and the UI
-  // (which renders on the CPU too under llvmpipe) must still get its frames on time.
-  setpriority(PRIO_PROCESS, 0, 19);  // threads made later inherit it
   emit({{"type", "hello"},
         {"protocol", worker::kProtocolVersion},
         {"worker", "idmscope-worker"},

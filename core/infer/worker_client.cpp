@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,6 +98,8 @@ bool WorkerClient::start(std::string& error) {
     error = "cannot start " + options_.argv[0] + ": " + std::strerror(spawn_error);
     return false;
   }
+  // Set before any request arrives, so the threads the worker makes for them inherit it.
+  if (options_.nice != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(pid_), options_.nice);
   stdin_fd_ = stdin_pair[0];
   stdout_fd_ = stdout_pipe[0];
   stderr_fd_ = stderr_pipe[0];

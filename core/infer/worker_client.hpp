@@ -27,6 +27,7 @@ struct WorkerClientOptions {
   int heartbeat_interval_ms = 1000;
   int heartbeat_timeout_ms = 5000;  // no pong for this long: the worker is hung and is killed
   size_t log_lines_kept = 400;      // the tail of the worker's stderr
+  int nice = 0;                     // > 0: the worker runs below us (the viewer sets 19 so its UI keeps its frames)
 };
 
 enum class WorkerState { NotStarted, Starting, Ready, Failed, Exited };
