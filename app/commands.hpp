@@ -13,4 +13,6 @@ int run_synth(int argc, char** argv);
 int run_keys(int argc, char** argv);
 int run_export(int argc, char** argv);
 int run_edit(int argc, char** argv);
+int run_infer(int argc, char** argv);
+int run_bench_infer(int argc, char** argv);
 }  // namespace idm::cli

@@ -24,8 +24,8 @@ void print_usage() {
       "  synth    write the built-in sample dataset (rendered videos, logs, labels, predictions)\n"
       "  keys     the viewer's key bindings after keys.json, with any conflicts\n"
       "  export   a clip with overlays as MP4/PNG, or the per-clip metrics as CSV/JSON\n"
-
-      "  edit     label and edit one clip's GT from the command line (same code as the viewer's editor)\n");
+      "  edit     label and edit one clip's GT from the command line (same code as the viewer's editor)\n"
+      "  infer    run a model, a command or the baseline over clips in a background worker\n");
 }
 
 }  // namespace
@@ -37,20 +37,21 @@ int main(int argc, char** argv) {
   }
   std::string command = argc >= 2 ? argv[1] : "view";
   try {
-    // `idmscope`, `idmscope DATASET [options]` and `idmscope view ...` open the viewer.
+    // Command names win over folders of the same name (a `bench/` folder in the working
+    // directory must not turn `idmscope bench` into the viewer).
+    using Runner = int (*)(int, char**);
+    static const std::pair<const char*, Runner> commands[] = {
+        {"score", idm::cli::run_score},   {"check", idm::cli::run_check}, {"bench", idm::cli::run_bench},
+        {"summary", idm::cli::run_summary}, {"probe", idm::cli::run_probe}, {"frames", idm::cli::run_frames},
+        {"synth", idm::cli::run_synth},   {"keys", idm::cli::run_keys},   {"export", idm::cli::run_export},
+        {"edit", idm::cli::run_edit},     {"infer", idm::cli::run_infer}};
+    for (const auto& [name, run] : commands) {
+      if (command == name) return run(argc, argv);
+    }
+    if (command == "view") return idm::cli::run_view(argc, argv, 2);
+    // `idmscope` and `idmscope DATASET [options]` open the viewer.
     std::error_code code;
     if (argc < 2 || command.starts_with("--") || std::filesystem::is_directory(command, code)) return idm::cli::run_view(argc, argv, 1);
-    if (command == "view") return idm::cli::run_view(argc, argv, 2);
-    if (command == "score") return idm::cli::run_score(argc, argv);
-    if (command == "check") return idm::cli::run_check(argc, argv);
-    if (command == "bench") return idm::cli::run_bench(argc, argv);
-    if (command == "summary") return idm::cli::run_summary(argc, argv);
-    if (command == "probe") return idm::cli::run_probe(argc, argv);
-    if (command == "frames") return idm::cli::run_frames(argc, argv);
-    if (command == "synth") return idm::cli::run_synth(argc, argv);
-    if (command == "keys") return idm::cli::run_keys(argc, argv);
-    if (command == "export") return idm::cli::run_export(argc, argv);
-    if (command == "edit") return idm::cli::run_edit(argc, argv);
   } catch (const idm::cli::UsageError& error) {
     std::fprintf(stderr, "idmscope %s: %s\n", command.c_str(), error.message.c_str());
     return 2;

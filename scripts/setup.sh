@@ -12,6 +12,8 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
   # GUI
   libimgui-dev libglfw3-dev libgl-dev libstb-dev fonts-dejavu-core fonts-inter
+  # inference: the openai backend (HTTP), PNG frames (zlib)
+  libcurl4-openssl-dev zlib1g-dev
   # tests: sanitizers, fuzzers, headless GUI
   clang libclang-rt-14-dev xvfb xdotool x11-apps imagemagick mesa-utils libgl1-mesa-dri
 )

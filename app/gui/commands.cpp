@@ -263,3 +263,17 @@ void rescore_sources(AppState& state) {
 }
 
 }  // namespace idm::gui
+
+namespace idm::gui {
+
+void set_source(AppState& state, PredictionSet predictions) {
+  Source source;
+  source.predictions = std::move(predictions);
+  source.score = score_dataset(state.dataset, source.predictions, state.profile);
+  auto same = std::find_if(state.sources.begin(), state.sources.end(), [&](const Source& s) { return s.predictions.path == source.predictions.path; });
+  if (same != state.sources.end()) *same = std::move(source);
+  else state.sources.push_back(std::move(source));
+  if (state.view.clip >= 0) evaluate_sources(state);
+}
+
+}  // namespace idm::gui

@@ -37,3 +37,8 @@ void rescore_sources(AppState& state);
 const CachedFrame* shown_frame(const AppState& state);
 
 }  // namespace idm::gui
+
+namespace idm::gui {
+// Adds a loaded source, or replaces the one with the same path (a run's lanes filling in).
+void set_source(AppState& state, PredictionSet predictions);
+}  // namespace idm::gui

@@ -16,6 +16,7 @@
 #include "editor.hpp"
 #include "folder_picker.hpp"
 #include "frame_stats.hpp"
+#include "infer_panel.hpp"
 #include "key_input.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
@@ -212,6 +213,7 @@ int run_viewer(const ViewerOptions& options) {
     AnalysisUi analysis;
     int first_tab_frames = 0;  // --tab selects a bottom tab on the first frames only
     float browser_width = 560.0f, video_fraction = 0.6f;
+    InferUi infer_ui;
     if (!state.dataset.clips.empty()) {
       if (!options.clip_key.empty()) select_clip_by_key(state, service, options.clip_key);
       set_grid_frame(state, options.grid_frame);
@@ -229,7 +231,12 @@ int run_viewer(const ViewerOptions& options) {
     while (!glfwWindowShouldClose(window)) {
       bool animating = state.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
-      if (!animating && settle_frames == 0) {
+      if (!animating && settle_frames == 0 && infer_busy(infer_ui)) {
+        // A model run: refresh its progress ~30 times a second, leaving the CPU to the worker.
+        double wait_start = glfwGetTime();
+        glfwWaitEventsTimeout(1.0 / 30.0);
+        stats.count_wait(glfwGetTime() - wait_start);
+      } else if (!animating && settle_frames == 0) {
         double wait_start = glfwGetTime();
         glfwWaitEventsTimeout(std::min(options.quit_after_s > 0 ? 0.25 : 2.0, editor_seconds_until_autosave(state) + 0.01));  // issue 7
         stats.count_wait(glfwGetTime() - wait_start);
@@ -249,6 +256,7 @@ int run_viewer(const ViewerOptions& options) {
       }
       double now = glfwGetTime();
       advance_playback(state, service, now - last_time);
+      poll_infer(state, infer_ui, now);
       last_time = now;
 
       // Upload only when the shown frame changes.
@@ -263,6 +271,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::NewFrame();
       handle_keys(state, service, browser, keys, dataset_picker);
       handle_analysis_keys(state, service, browser, analysis, keys);
+      handle_infer_keys(state, infer_ui, keys);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -270,6 +279,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
       draw_menu(state, service, dataset_picker, source_picker, analysis, video_ui.overlays);
+      draw_infer_menu(state, infer_ui, browser.order);
       std::string picked;
       if (dataset_picker.draw(picked)) open_dataset(state, service, picked);
       if (source_picker.draw(picked)) add_source(state, picked);
@@ -326,6 +336,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::EndChild();
       ImGui::EndChild();
       ImGui::End();
+      draw_infer_window(state, infer_ui);
       ImGui::Render();
 
       // Commands are applied at the end of the frame.

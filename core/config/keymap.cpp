@@ -105,6 +105,8 @@ const std::vector<KeyAction>& key_actions() {
       {"delete_action", "delete the selected GT action (an override)", {"Delete"}},
       {"edit_detail", "edit the selected action's detail", {"E"}},
       {"add_action", "add a GT action at the current frame", {"A"}},
+      {"run_model", "run the model (Run model window's settings) on this clip", {"Ctrl+R"}},
+      {"cancel_run", "cancel the model run", {"Ctrl+Shift+R"}},
   };
   return actions;
 }

@@ -55,6 +55,10 @@ bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& o
     if (code) break;
     const auto& path = it->path();
     std::string name = path.filename().string();
+    if (name == ".idmscope" && it->is_directory(code)) {  // idmscope's own data (prediction store)
+      it.disable_recursion_pending();
+      continue;
+    }
     if (!name.starts_with("clip_") || path.extension() != ".json" || !it->is_regular_file(code)) continue;
     if (looks_like_json_array(path)) continue;  // a per-clip predictions file, not a clip log
     DatasetClip clip;

@@ -53,6 +53,7 @@ bool load_folder_source(const std::filesystem::path& source, PredictionSet& out)
   for (auto it = std::filesystem::recursive_directory_iterator(source, code); !code && it != std::filesystem::recursive_directory_iterator();
        it.increment(code)) {
     if (it->path().extension() != ".json" || !it->is_regular_file(code)) continue;
+    if (it.depth() == 0 && it->path().filename() == "run.json") continue;  // a prediction store's run record
     std::string key = clip_key_of(source, it->path());
     std::string where = it->path().lexically_relative(source).generic_string();
     JsonText text;

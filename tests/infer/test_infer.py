@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""`idmscope infer` end to end: the real worker, the baseline, the openai backend against the
+loopback mock server (429 + Retry-After, 500, slow answers, malformed JSON, dropped
+connections, think tags, code fences), resumable runs, API keys, import, the command
+backend, Ctrl+C cancel, a crashing worker, and `idmscope score` reading the store."""
+import glob
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+BINARY = os.environ.get("IDMSCOPE_BIN", "build/app/idmscope")
+FAKE_WORKER = os.environ.get("IDMSCOPE_FAKE_WORKER", "build/tests/fake_worker")
+HERE = os.path.dirname(os.path.abspath(__file__))
+MOCK = os.path.join(HERE, "mock_openai.py")
+
+
+def run(*args, expect=0, env=None, timeout=300):
+    result = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout, env=env)
+    if expect is not None and result.returncode != expect:
+        raise AssertionError("%s exited %d (expected %d)\n%s\n%s" % (" ".join(args), result.returncode, expect,
+                                                                     result.stdout[-3000:], result.stderr[-3000:]))
+    return result
+
+
+class Mock:
+    def __init__(self, dataset, *extra):
+        self.process = subprocess.Popen([sys.executable, MOCK, "--dataset", dataset, *extra], stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        assert line.startswith("PORT "), line
+        self.url = "http://127.0.0.1:%s/v1" % line.split()[1]
+
+    def stats(self):
+        with urllib.request.urlopen(self.url.replace("/v1", "/stats")) as response:
+            return json.load(response)
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait()
+        self.process.stdout.close()
+
+
+def store_text(store):
+    text = ""
+    for path in glob.glob(os.path.join(store, "**", "*.json"), recursive=True):
+        with open(path) as f:
+            text += f.read()
+    return text
+
+
+def score(dataset, source, tmp, profile="protocol"):
+    out = os.path.join(tmp, "score-%d.json" % time.monotonic_ns())
+    run("score", "--dataset", dataset, "--predictions", source, "--profile", profile, "--json", out)
+    with open(out) as f:
+        return json.load(f)
+
+
+class InferTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="idmscope-infer-")
+        cls.dataset = os.path.join(cls.tmp, "sample")
+        run("synth", cls.dataset, "--clips", "2", "--seed", "3")
+        cls.mock = Mock(cls.dataset, "--faults", "--latency-ms", "20", "--slow-s", "2.5", "--require-key", "s3cret-key")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mock.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def store(self, name):
+        return os.path.join(self.dataset, ".idmscope", "predictions", name)
+
+    def openai(self, name, *extra, key="s3cret-key", expect=0):
+        env = dict(os.environ, IDM_TEST_KEY=key)
+        return run("infer", self.dataset, "--backend", "openai", "--run", name, "--api-url", self.mock.url, "--model", "idm-test",
+                   "--api-key-env", "IDM_TEST_KEY", "--concurrency", "4", "--timeout", "1", "--max-edge", "640", *extra,
+                   expect=expect, env=env)
+
+    def test_baseline_fills_a_run_that_score_reads(self):
+        result = run("infer", self.dataset, "--backend", "baseline", "--run", "base")
+        self.assertIn("2 complete", result.stdout)
+        self.assertIn("windows 8/8", result.stderr)  # the progress bar
+        store = self.store("base")
+        with open(os.path.join(store, "run.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["backend"]["name"], "baseline")
+        self.assertEqual(len(record["clips"]), 2)
+        for clip in record["clips"].values():
+            self.assertEqual(clip["status"], "complete")
+            self.assertEqual(len(clip["windows"]), 4)
+        summary = score(self.dataset, store, self.tmp)
+        self.assertIsNotNone(summary["mouse"]["r2"])
+        self.assertGreater(summary["mouse"]["frame_f1"], 0.3)
+        self.assertEqual(sum(len(c["warnings"]) for c in summary["clips"]), 0)
+
+    def test_openai_survives_every_fault_then_resumes_without_requests(self):
+        before_stats = self.mock.stats()
+        before = before_stats["requests"]
+        result = self.openai("mock")
+        self.assertIn("2 complete", result.stdout)
+        stats = self.mock.stats()
+        for fault, count in stats["faults"].items():
+            self.assertGreater(count, 0, fault)  # each kind was injected and survived
+        self.assertTrue(stats["retry_after_gaps_s"])
+        self.assertGreaterEqual(min(stats["retry_after_gaps_s"]), 0.95)  # Retry-After: 1 was honoured
+        self.assertEqual(stats["labelled_requests"] - before_stats["labelled_requests"], stats["requests"] - before)  # "Frame Fxx:" before each image
+        store = self.store("mock")
+        with open(os.path.join(store, "run.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["model"], "idm-test")
+        self.assertEqual(len(record["prompt_hash"]), 16)
+        raws = [w["raw"] for clip in record["clips"].values() for w in clip["windows"]]
+        self.assertEqual(len(raws), 8)
+        self.assertTrue(any("<think>" in raw for raw in raws))
+        self.assertTrue(any("```" in raw for raw in raws))
+        self.assertNotIn("s3cret-key", store_text(store))  # the key is never written
+        summary = score(self.dataset, store, self.tmp)
+        self.assertGreater(summary["overall"]["f1"], 0.6)
+        self.assertGreater(summary["mouse"]["r2"], 0.7)  # perturbed GT: 10% dropped
+        # Resumed: every clip is complete, so nothing is sent.
+        requests = self.mock.stats()["requests"]
+        result = self.openai("mock")
+        self.assertIn("2 skipped", result.stdout)
+        self.assertEqual(self.mock.stats()["requests"], requests)
+        self.assertGreater(requests, before)
+
+    def test_api_key_problems(self):
+        env = dict(os.environ)
+        env.pop("IDM_NO_SUCH_KEY", None)
+        result = run("infer", self.dataset, "--backend", "openai", "--run", "nokey", "--api-url", self.mock.url, "--model", "m",
+                     "--api-key-env", "IDM_NO_SUCH_KEY", expect=2, env=env)
+        self.assertIn("IDM_NO_SUCH_KEY", result.stderr)
+        result = self.openai("wrongkey", "--retries", "0", key="wrong-key", expect=1)
+        self.assertIn("HTTP 401", result.stderr)
+        self.assertNotIn("wrong-key", result.stderr + result.stdout + store_text(self.store("wrongkey")))
+
+    def test_import_equals_the_source(self):
+        source = os.path.join(self.dataset, "predictions", "good.json")
+        run("infer", self.dataset, "--backend", "import", "--run", "imported", "--from", source)
+        direct = score(self.dataset, source, self.tmp)
+        imported = score(self.dataset, self.store("imported"), self.tmp)
+        for field in ("tp", "fp", "fn"):
+            self.assertEqual(direct["overall"][field], imported["overall"][field])
+        self.assertEqual(direct["mouse"], imported["mouse"])
+
+    def test_command_backend_gets_pngs_and_its_answers_are_merged(self):
+        script = os.path.join(self.tmp, "model.py")
+        with open(script, "w") as f:
+            f.write("import json, sys\n"
+                    "request = json.load(sys.stdin)\n"
+                    "assert len(request['frames']) == 10, request\n"
+                    "for frame in request['frames']:\n"
+                    "    with open(frame['path'], 'rb') as png:\n"
+                    "        assert png.read(8) == b'\\x89PNG\\r\\n\\x1a\\n'\n"
+                    "print('<think>hm</think>```json')\n"
+                    "print(json.dumps([{'frame': 'F02', 'type': 'KeyPress', 'details': 'A'},\n"
+                    "                  {'frame': 'F03', 'type': 'MouseClick', 'details': 'Left'}]))\n"
+                    "print('```')\n")
+        run("infer", self.dataset, "--backend", "command", "--run", "cmd", "--command", sys.executable, "--command-arg", script,
+            "--max-edge", "320")
+        files = sorted(glob.glob(os.path.join(self.store("cmd"), "**", "clip_*.json"), recursive=True))
+        self.assertEqual(len(files), 2)
+        with open(files[0]) as f:
+            frames = [item["frame"] for item in json.load(f)["predictions"]]
+        self.assertEqual(frames, ["F02", "F03", "F08", "F13", "F18"])
+
+    def test_ctrl_c_cancels_in_flight_requests_quickly(self):
+        slow = Mock(self.dataset, "--latency-ms", "30000")
+        try:
+            process = subprocess.Popen([BINARY, "infer", self.dataset, "--backend", "openai", "--run", "cancelled", "--api-url",
+                                        slow.url, "--model", "m", "--concurrency", "4", "--max-edge", "320"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 60
+            while slow.stats()["in_flight"] == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertGreater(slow.stats()["in_flight"], 0)
+            asked = time.monotonic()
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = process.communicate(timeout=10)  # closes the pipes
+            elapsed = time.monotonic() - asked
+            self.assertEqual(process.returncode, 130, stderr)
+            self.assertLess(elapsed, 2.5)  # requests aborted within ~1 s, worker stopped, store saved
+            self.assertIn("cancelled", stdout)
+            with open(os.path.join(self.store("cancelled"), "run.json")) as f:
+                record = json.load(f)
+            self.assertTrue(all(c["status"] == "cancelled" for c in record["clips"].values()))
+        finally:
+            slow.close()
+
+    def test_a_crashing_worker_is_reported_with_its_log(self):
+        wrapper = os.path.join(self.tmp, "crashing-worker")
+        with open(wrapper, "w") as f:
+            f.write("#!/bin/sh\nexec '%s' crash-on-run\n" % FAKE_WORKER)
+        os.chmod(wrapper, os.stat(wrapper).st_mode | stat.S_IXUSR)
+        result = run("infer", self.dataset, "--backend", "baseline", "--run", "crash", "--worker", wrapper, expect=1)
+        self.assertIn("killed by signal 6", result.stderr)
+        self.assertIn("fake worker: run", result.stderr)  # the worker's log tail
+
+    def test_bad_command_lines(self):
+        self.assertIn("--backend", run("infer", self.dataset, "--run", "x", expect=2).stderr)
+        self.assertIn("unknown backend", run("infer", self.dataset, "--backend", "gpt", "--run", "x", expect=2).stderr)
+        self.assertIn("run name", run("infer", self.dataset, "--backend", "baseline", "--run", "../x", expect=2).stderr)
+        self.assertIn("not found", run("infer", self.dataset, "--backend", "baseline", "--run", "x", "--config",
+                                       os.path.join(self.tmp, "none.json"), expect=2).stderr)
+        empty = os.path.join(self.tmp, "empty.json")
+        with open(empty, "w") as f:
+            f.write("{}")
+        self.assertIn("--api-url", run("infer", self.dataset, "--backend", "openai", "--run", "x", "--config", empty,
+                                       expect=2).stderr)
+        self.assertIn("no clips", run("infer", self.dataset, "--backend", "baseline", "--run", "x", "--clips", "nomatch*",
+                                      expect=1).stderr)
+
+    def test_model_settings_default_from_the_config_file(self):
+        config = os.path.join(self.tmp, "infer.json")
+        with open(config, "w") as f:
+            json.dump({"openai": {"api_url": self.mock.url, "model": "from-config", "api_key_env": "IDM_TEST_KEY",
+                                  "timeout_s": 1, "max_edge_px_ignored": True}}, f)
+        env = dict(os.environ, IDM_TEST_KEY="s3cret-key", XDG_CONFIG_HOME=os.path.join(self.tmp, "nowhere"))
+        run("infer", self.dataset, "--backend", "openai", "--run", "fromconfig", "--config", config, "--clips", "*clip_000*",
+            "--max-edge", "320", env=env)
+        with open(os.path.join(self.store("fromconfig"), "run.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["model"], "from-config")
+        self.assertEqual(len(record["clips"]), 1)
+        # The default location is $XDG_CONFIG_HOME/idmscope/infer.json.
+        os.makedirs(os.path.join(self.tmp, "xdg", "idmscope"), exist_ok=True)
+        shutil.copy(config, os.path.join(self.tmp, "xdg", "idmscope", "infer.json"))
+        env["XDG_CONFIG_HOME"] = os.path.join(self.tmp, "xdg")
+        result = run("infer", self.dataset, "--backend", "openai", "--run", "fromconfig", "--clips", "*clip_000*", env=env)
+        self.assertIn("1 skipped", result.stdout)
+
+    def test_bench_infer_prints_the_ratio(self):
+        result = subprocess.run([BINARY, "bench", "infer", "--requests", "16", "--concurrency", "8", "--latency-ms", "100"],
+                                capture_output=True, text=True, timeout=120, cwd=self.tmp)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("ratio wall / (summed latency / 8)", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

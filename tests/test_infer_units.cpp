@@ -1,0 +1,297 @@
+// Inference building blocks: PNG writer, downscale, label burn-in, window merge (spec §7),
+// answer parsing, the prediction store, the baseline on drawn frames, text helpers, and an
+// inference run against the fake worker (faults reach the snapshot and the store).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "infer/baseline.hpp"
+#include "infer/frame_pipeline.hpp"
+#include "infer/infer_run.hpp"
+#include "infer/prediction_store.hpp"
+#include "infer/text_util.hpp"
+#include "infer/window_merge.hpp"
+#include "io/dataset.hpp"
+#include "io/prediction_source.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wall"
+#pragma GCC diagnostic ignored "-Wextra"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb_image.h>
+#pragma GCC diagnostic pop
+
+using namespace idm;
+using namespace idm::infer;
+
+namespace {
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("idmscope-infer-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+FrameImage solid(int width, int height, uint8_t value) {
+  FrameImage image;
+  image.width = width;
+  image.height = height;
+  image.rgba.assign(static_cast<size_t>(width) * height * 4, value);
+  for (size_t i = 3; i < image.rgba.size(); i += 4) image.rgba[i] = 255;
+  return image;
+}
+
+// A desktop-like grey frame: a "page" of text stripes in a pane (scrolled by offset_px) and an
+// arrow pointer (dark outline, light fill) at (cursor_x, cursor_y).
+GrayImage desktop(int offset_px, int cursor_x, int cursor_y) {
+  GrayImage image;
+  image.width = 1728;
+  image.height = 1080;
+  image.pixels.assign(static_cast<size_t>(image.width) * image.height, 200);
+  for (int y = 100; y < 1000; ++y) {
+    int page_y = y + offset_px;
+    for (int x = 900; x < 1600; ++x) {
+      int line = page_y / 36;  // lines of text, each its own length
+      bool ink = page_y % 36 < 16 && x < 1000 + (line * 137) % 560 && ((x / 7) * 31 + line) % 5 != 0 && (x % 7) < 5;
+      image.pixels[static_cast<size_t>(y) * image.width + x] = ink ? 30 : 250;
+    }
+  }
+  for (int row = 0; row < 34; ++row) {
+    int width = row / 2 + 1;
+    for (int col = 0; col < width && row < 30; ++col) {
+      bool edge = col == 0 || col == width - 1 || row == 29;
+      image.pixels[static_cast<size_t>(cursor_y + row) * image.width + cursor_x + col] = edge ? 10 : 140;
+    }
+  }
+  return image;
+}
+
+}  // namespace
+
+TEST_CASE("png writer: decodes to the same pixels") {
+  FrameImage image = solid(37, 21, 0);
+  for (size_t i = 0; i < image.rgba.size(); ++i) image.rgba[i] = static_cast<uint8_t>(i * 7 + i / 13);
+  std::string png = encode_png(image);
+  REQUIRE(png.size() > 8);
+  int width = 0, height = 0, channels = 0;
+  unsigned char* decoded = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()), static_cast<int>(png.size()), &width,
+                                                 &height, &channels, 4);
+  REQUIRE(decoded);
+  CHECK(width == 37);
+  CHECK(height == 21);
+  CHECK(std::equal(image.rgba.begin(), image.rgba.end(), decoded));
+  stbi_image_free(decoded);
+}
+
+TEST_CASE("downscale: area average to the max edge, copy when already small") {
+  FrameImage image = solid(4, 2, 0);
+  // left half 0, right half 200 -> 2x1 of 0 and 200
+  for (int y = 0; y < 2; ++y) {
+    for (int x = 2; x < 4; ++x) image.rgba[(y * 4 + x) * 4] = 200;
+  }
+  FrameImage small = downscale_to_max_edge(image.rgba.data(), 4, 2, 16, 2);
+  CHECK(small.width == 2);
+  CHECK(small.height == 1);
+  CHECK(small.rgba[0] == 0);
+  CHECK(small.rgba[4] == 200);
+  FrameImage same = downscale_to_max_edge(image.rgba.data(), 4, 2, 16, 0);
+  CHECK(same.width == 4);
+  CHECK(same.rgba == image.rgba);
+}
+
+TEST_CASE("label burn-in: white text on black in the top-left corner only") {
+  std::string error;
+  LabelBurner burner(error);
+  REQUIRE_MESSAGE(burner.ok(), error);
+  FrameImage image = solid(640, 400, 128);
+  burner.burn(image, "F07");
+  int white = 0, changed_far = 0;
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      uint8_t value = image.rgba[(static_cast<size_t>(y) * image.width + x) * 4];
+      if (value > 200) ++white;
+      if ((x > 120 || y > 60) && value != 128) ++changed_far;
+    }
+  }
+  CHECK(white > 20);
+  CHECK(changed_far == 0);
+  CHECK(frame_label(7) == "F07");
+  CHECK(frame_label(12) == "F12");
+}
+
+TEST_CASE("window merge: local labels become global, only kept frames, earlier window wins") {
+  WindowSpec spec;  // 10 / 5 / 2..7
+  std::vector<std::optional<nlohmann::json>> answers(4);
+  answers[0] = nlohmann::json::parse(R"([{"frame":"F01","type":"KeyPress","details":"A"},
+                                         {"frame":"F02","type":"KeyPress","details":"B","extra":1},
+                                         {"frame":"F07","type":"MouseClick","details":"Left"}, 5])");
+  answers[1] = nlohmann::json::parse(R"([{"frame":"F02","type":"KeyPress","details":"C"},
+                                         {"frame":"F03","type":"KeyPress","details":"D"},
+                                         {"frame":" f7 ","type":"KeyPress","details":"E"}])");
+  // window 2 not answered (failed): its frames stay empty
+  answers[3] = nlohmann::json::parse(R"([{"frame":"F07","type":"KeyPress","details":"F"},
+                                         {"frame":"F09","type":"KeyPress","details":"G"}])");
+  MergedAnswer merged = merge_window_answers(answers, 25, spec);
+  std::vector<std::string> got;
+  for (const auto& item : merged.items) got.push_back(item["frame"].get<std::string>() + ":" + item["details"].get<std::string>());
+  CHECK(got == std::vector<std::string>{"F02:B", "F07:Left", "F08:D", "F12:E", "F22:F"});
+  CHECK(merged.items[0]["extra"] == 1);       // unknown keys survive
+  CHECK(merged.dropped_unreadable == 1);      // the bare 5
+  CHECK(merged.dropped_outside == 3);         // F01 of w0, F02 (=F07) of w1, F09 (=F24) of w3
+}
+
+TEST_CASE("answer parsing uses the reference parser: think tags, fences, prose") {
+  CHECK(answer_items("<think>maybe [1]</think>```json\n[{\"frame\":\"F02\"}]\n```").size() == 1);
+  CHECK(answer_items("Here you go: [{\"frame\":\"F03\"}] done").size() == 1);
+  CHECK(answer_items("no idea").empty());
+  CHECK(answer_items("{\"frame\":\"F03\"}").empty());
+}
+
+TEST_CASE("text helpers: base64, template, hash") {
+  CHECK(base64_encode("Man") == "TWFu");
+  CHECK(base64_encode("Ma") == "TWE=");
+  CHECK(base64_encode("M") == "TQ==");
+  CHECK(base64_encode("") == "");
+  CHECK(fill_template("{{n}} frames {{first}}..{{last}} {{unknown}}", {{"n", "10"}, {"first", "F00"}, {"last", "F09"}}) ==
+        "10 frames F00..F09 {{unknown}}");
+  CHECK(content_hash("abc") == content_hash("abc"));
+  CHECK(content_hash("abc") != content_hash("abd"));
+  CHECK(content_hash("").size() == 16);
+}
+
+TEST_CASE("prediction store: atomic clip files, run.json keeps unknown keys, loads as a prediction source") {
+  auto root = fresh_dir("store");
+  std::string error;
+  PredictionStore store;
+  CHECK_FALSE(store.open(root, "../evil", error));
+  CHECK(error.find("run name") != std::string::npos);
+  REQUIRE(store.open(root, "run1", error));
+  store.run()["my_note"] = "keep me";
+  nlohmann::json predictions = nlohmann::json::parse(R"([{"frame":"F03","type":"KeyPress","details":"A"}])");
+  REQUIRE(store.save_clip("rec/clip_000_a", "partial", predictions, {{"windows", nlohmann::json::array()}}, error));
+  CHECK_FALSE(store.clip_complete("rec/clip_000_a"));
+  REQUIRE(store.save_clip("rec/clip_000_a", "complete", predictions, {{"windows", nlohmann::json::array()}}, error));
+  CHECK(store.clip_complete("rec/clip_000_a"));
+  CHECK(std::filesystem::is_regular_file(root / ".idmscope/predictions/run1/rec/clip_000_a.json"));
+
+  PredictionStore again;
+  REQUIRE(again.open(root, "run1", error));
+  CHECK(again.run()["my_note"] == "keep me");
+  CHECK(again.clip_complete("rec/clip_000_a"));
+
+  Dataset dataset;
+  dataset.root = root;
+  PredictionSet set;
+  REQUIRE(load_prediction_source(run_dir(root, "run1"), dataset, set, error));
+  CHECK(set.warnings.empty());  // run.json is not mistaken for a clip
+  REQUIRE(set.by_clip.count("rec/clip_000_a") == 1);
+  CHECK(set.by_clip["rec/clip_000_a"].size() == 1);
+  CHECK(set.by_clip["rec/clip_000_a"][0].frame_label == "F03");
+
+  // An unreadable run.json is reported and never overwritten.
+  std::ofstream(run_dir(root, "broken") / "run.json", std::ios::binary) << "{oops";
+  std::filesystem::create_directories(run_dir(root, "broken"));
+  std::ofstream(run_dir(root, "broken") / "run.json", std::ios::binary) << "{oops";
+  PredictionStore broken;
+  CHECK_FALSE(broken.open(root, "broken", error));
+  CHECK(error.find("run.json") != std::string::npos);
+  CHECK(read_file(run_dir(root, "broken") / "run.json") == "{oops");
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("dataset discovery skips the prediction store") {
+  auto root = fresh_dir("discover");
+  std::filesystem::create_directories(root / ".idmscope/predictions/r/rec");
+  std::ofstream(root / ".idmscope/predictions/r/rec/clip_000_a.json") << R"({"clip":"rec/clip_000_a","predictions":[]})";
+  Dataset dataset;
+  std::string error;
+  REQUIRE(load_dataset(root, DatasetLoadOptions{false}, dataset, error));
+  CHECK(dataset.clips.empty());
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("baseline: a scrolled page and a moved pointer") {
+  GrayImage a = desktop(0, 300, 400);
+  GrayImage b = desktop(72, 340, 425);  // page moved up 72 px (scrolled down), pointer +40,+25
+  PairMotion motion = estimate_pair_motion(a, b);
+  CHECK(motion.scroll_px == 72);
+  REQUIRE(motion.cursor_found);
+  CHECK(motion.cursor_dx_px == doctest::Approx(40).epsilon(0.01));
+  CHECK(motion.cursor_dy_px == doctest::Approx(25).epsilon(0.01));
+
+  GrayImage up = desktop(0, 300, 400);
+  GrayImage upper = desktop(-36, 300, 400);
+  CHECK(estimate_pair_motion(up, upper).scroll_px == -36);
+  CHECK(estimate_pair_motion(up, up).scroll_px == 0);
+  CHECK_FALSE(estimate_pair_motion(up, up).cursor_found);
+
+  // A window: still, still, scroll+move, scroll (same direction: one event), still.
+  std::vector<GrayImage> frames{desktop(0, 300, 400), desktop(0, 300, 400), desktop(72, 340, 425), desktop(144, 340, 425),
+                                desktop(144, 340, 425)};
+  nlohmann::json answer = baseline_window_answer(frames);
+  int scrolls = 0, moves = 0;
+  for (const auto& item : answer) {
+    if (item["type"] == "MouseScroll") {
+      ++scrolls;
+      CHECK(item["frame"] == "F02");
+      CHECK(item["details"] == "down");
+    }
+    if (item["type"] == "MouseMove") {
+      ++moves;
+      CHECK(item["frame"] == "F02");
+      CHECK(item["details"] == "23,23");  // 40/1728*1000, 25/1080*1000
+    }
+  }
+  CHECK(scrolls == 1);
+  CHECK(moves == 1);
+}
+
+TEST_CASE("inference run: a crashing worker fails the clips with its error, and the store says so") {
+  auto root = fresh_dir("run");
+  InferRunOptions options;
+  options.dataset_root = root;
+  options.clips = {{"rec/clip_000_a", root / "rec/clip_000_a.mp4"}, {"rec/clip_001_b", root / "rec/clip_001_b.mp4"}};
+  options.run_name = "crashy";
+  options.backend = {{"name", "baseline"}};
+  options.worker.argv = {IDMSCOPE_FAKE_WORKER, "crash-on-run"};
+  options.worker.heartbeat_interval_ms = 50;
+  InferRun run(options);
+  std::string error;
+  REQUIRE(run.start(error));
+  REQUIRE(run.wait(10000));
+  InferRunSnapshot snapshot = run.snapshot();
+  CHECK(snapshot.failure.find("killed by signal 6") != std::string::npos);
+  CHECK(snapshot.failed == 2);
+  for (const auto& clip : snapshot.clips) CHECK(clip.error.find("worker") != std::string::npos);
+  CHECK_FALSE(snapshot.log.empty());
+  nlohmann::json record = nlohmann::json::parse(read_file(run_dir(root, "crashy") / "run.json"));
+  CHECK(record["clips"]["rec/clip_000_a"]["status"] == "failed");
+
+  // A healthy worker completes both; a second run skips them (no requests).
+  options.run_name = "fine";
+  options.worker.argv = {IDMSCOPE_FAKE_WORKER, "ok"};
+  {
+    InferRun ok(options);
+    REQUIRE(ok.start(error));
+    REQUIRE(ok.wait(10000));
+    CHECK(ok.snapshot().complete == 2);
+  }
+  InferRun resumed(options);
+  REQUIRE(resumed.start(error));
+  REQUIRE(resumed.wait(10000));
+  CHECK(resumed.snapshot().skipped == 2);
+  CHECK(resumed.snapshot().complete == 0);
+  std::filesystem::remove_all(root);
+}
