@@ -127,22 +127,6 @@ bool VideoEncoder::open_audio(std::string& error) {
 }
 
 bool VideoEncoder::write_audio(int64_t until_samples, bool flushing, std::string& error) {
-  auto drain_audio = [&](bool end) {
-    while (true) {
-      int rc = avcodec_receive_packet(audio_codec_, packet_);
-      if (rc == AVERROR(EAGAIN) || (end && rc == AVERROR_EOF)) return true;
-      if (rc < 0) {
-        error = "audio encoding failed: " + av_message(rc);
-        return false;
-      }
-      av_packet_rescale_ts(packet_, audio_codec_->time_base, audio_stream_->time_base);
-      packet_->stream_index = audio_stream_->index;
-      if ((rc = av_interleaved_write_frame(format_, packet_)) < 0) {
-        error = "cannot write packet: " + av_message(rc);
-        return false;
-      }
-    }
-  };
   while (audio_samples_ < until_samples) {
     av_frame_make_writable(audio_frame_);
     av_samples_set_silence(audio_frame_->data, 0, audio_frame_->nb_samples, 1, audio_codec_->sample_fmt);
@@ -152,23 +136,23 @@ bool VideoEncoder::write_audio(int64_t until_samples, bool flushing, std::string
       error = "audio encoding failed: " + av_message(rc);
       return false;
     }
-    if (!drain_audio(false)) return false;
+    if (!drain(audio_codec_, audio_stream_, false, error)) return false;
   }
   if (!flushing) return true;
   avcodec_send_frame(audio_codec_, nullptr);
-  return drain_audio(true);
+  return drain(audio_codec_, audio_stream_, true, error);
 }
 
-bool VideoEncoder::drain(bool flushing, std::string& error) {
+bool VideoEncoder::drain(AVCodecContext* codec, AVStream* stream, bool flushing, std::string& error) {
   while (true) {
-    int rc = avcodec_receive_packet(codec_, packet_);
+    int rc = avcodec_receive_packet(codec, packet_);
     if (rc == AVERROR(EAGAIN) || (flushing && rc == AVERROR_EOF)) return true;
     if (rc < 0) {
       error = "encoding failed: " + av_message(rc);
       return false;
     }
-    av_packet_rescale_ts(packet_, codec_->time_base, stream_->time_base);
-    packet_->stream_index = stream_->index;
+    av_packet_rescale_ts(packet_, codec->time_base, stream->time_base);
+    packet_->stream_index = stream->index;
     rc = av_interleaved_write_frame(format_, packet_);
     if (rc < 0) {
       error = "cannot write packet: " + av_message(rc);
@@ -190,7 +174,7 @@ bool VideoEncoder::add_frame(const std::vector<uint8_t>& rgb, std::string& error
   }
   // Silence up to the end of this frame keeps the two streams interleaved.
   if (audio_codec_ && !write_audio(next_pts_ * 48000 / settings_.fps, false, error)) return false;
-  return drain(false, error);
+  return drain(codec_, stream_, false, error);
 }
 
 bool VideoEncoder::finish(std::string& error) {
@@ -199,7 +183,7 @@ bool VideoEncoder::finish(std::string& error) {
     error = "encoding failed: " + av_message(rc);
     return false;
   }
-  if (!drain(true, error)) return false;
+  if (!drain(codec_, stream_, true, error)) return false;
   if (audio_codec_ && !write_audio(next_pts_ * 48000 / settings_.fps, true, error)) return false;
   if (header_written_ && (rc = av_write_trailer(format_)) < 0) {
     error = "cannot finish mp4: " + av_message(rc);

@@ -40,7 +40,8 @@ class VideoEncoder {
   bool finish(std::string& error);
 
  private:
-  bool drain(bool flushing, std::string& error);
+  // Writes every packet the encoder has ready (all of them when flushing) to its stream.
+  bool drain(AVCodecContext* codec, AVStream* stream, bool flushing, std::string& error);
   bool open_audio(std::string& error);
   // Encodes silence up to `until_samples` (48 kHz); flushing also drains the encoder.
   bool write_audio(int64_t until_samples, bool flushing, std::string& error);

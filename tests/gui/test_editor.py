@@ -11,7 +11,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_viewer import BINARY, XVFB  # noqa: E402
+from test_viewer import BINARY, XVFB, synth_sample  # noqa: E402
 
 
 def load(path):
@@ -24,11 +24,7 @@ class Editor(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-editor-")
         cls.pristine = os.path.join(cls.tmp, "pristine")
-        subprocess.run([BINARY, "synth", cls.pristine, "--clips", "2", "--size", "640x400", "--seed", "5"],
-                       check=True, capture_output=True, timeout=120)
-        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.pristine)[:-5]
-                          for root, _, names in os.walk(cls.pristine) for name in names
-                          if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
+        cls.keys = synth_sample(cls.pristine, clips=2, seed=5)
 
     @classmethod
     def tearDownClass(cls):

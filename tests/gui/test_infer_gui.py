@@ -8,12 +8,14 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import unittest
 
-BINARY = os.environ.get("IDMSCOPE_BIN", "build/app/idmscope")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_viewer import BINARY, XVFB, synth_sample  # noqa: E402
+
 FAKE_WORKER = os.environ.get("IDMSCOPE_FAKE_WORKER", "build/tests/fake_worker")
-XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
 
 
 class RunModel(unittest.TestCase):
@@ -23,11 +25,7 @@ class RunModel(unittest.TestCase):
             raise unittest.SkipTest("xdotool or ImageMagick not installed")
         cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-infer-")
         cls.dataset = os.path.join(cls.tmp, "sample")
-        subprocess.run([BINARY, "synth", cls.dataset, "--clips", "2", "--size", "640x400", "--seed", "5"],
-                       check=True, capture_output=True, timeout=120)
-        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.dataset)[:-5]
-                          for root, _, names in os.walk(cls.dataset) for name in names
-                          if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
+        cls.keys = synth_sample(cls.dataset, clips=2, seed=5)
 
     @classmethod
     def tearDownClass(cls):

@@ -55,6 +55,15 @@ def read_png(path):
     return width, height, rows
 
 
+def synth_sample(dataset, clips, seed, size="640x400"):
+    """Writes a sample dataset with `idmscope synth`; returns its clip keys, sorted."""
+    subprocess.run([BINARY, "synth", dataset, "--clips", str(clips), "--size", size, "--seed", str(seed)],
+                   check=True, capture_output=True, timeout=120)
+    return sorted(os.path.relpath(os.path.join(root, name), dataset)[:-5]
+                  for root, _, names in os.walk(dataset) for name in names
+                  if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
+
+
 def distinct_colours(rows, step=7):
     seen = set()
     for row in rows[::step]:
@@ -68,11 +77,7 @@ class Viewer(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-")
         cls.dataset = os.path.join(cls.tmp, "sample")
-        subprocess.run([BINARY, "synth", cls.dataset, "--clips", "3", "--size", "640x400", "--seed", "3"],
-                       check=True, capture_output=True, timeout=120)
-        cls.keys = sorted(os.path.relpath(os.path.join(root, name), cls.dataset)[:-5]
-                          for root, _, names in os.walk(cls.dataset) for name in names
-                          if name.startswith("clip_") and name.endswith(".json") and "predictions" not in root)
+        cls.keys = synth_sample(cls.dataset, clips=3, seed=3)
 
     @classmethod
     def tearDownClass(cls):
