@@ -111,7 +111,15 @@ bool Desktop::mouse_press(const InputEvent& event) {
     state_.menu_open = false;
     return true;
   }
-  if (state_.app != App::Editor) return false;
+  if (state_.app == App::Browser) {
+    for (int i = 0; i < 2; ++i) {
+      if (layout_.browser_tabs[i].contains(state_.cursor_x, state_.cursor_y) && state_.browser_tab != i) {
+        state_.browser_tab = i;  // a tab switch: another page is shown
+        return true;
+      }
+    }
+    return false;
+  }
   if (state_.all_selected && layout_.editor.contains(state_.cursor_x, state_.cursor_y)) {
     state_.all_selected = false;  // a click in the text drops the selection
     return true;

@@ -23,6 +23,7 @@ struct DesktopState {
   bool palette_open = false;
   bool saved = false;
   bool all_selected = false;  // Cmd+A: typing replaces everything, Backspace clears it
+  int browser_tab = 0;        // which of the browser's two tabs is shown
 };
 
 // What one logged input did, keyed the way canonical GT names it.

@@ -27,6 +27,11 @@ Layout make_layout(int width_px, int height_px) {
     l.buttons[i] = {l.toolbar.x + px(16 * s) + i * (button_w + px(14 * s)), l.toolbar.y + (l.toolbar.h - button_h) / 2,
                     button_w, button_h};
   }
+  int tab_w = std::max(24, px(220 * s));
+  for (int i = 0; i < 2; ++i) {
+    l.browser_tabs[i] = {l.toolbar.x + px(16 * s) + i * (tab_w + px(6 * s)), l.toolbar.y + std::max(1, px(8 * s)), tab_w,
+                         l.toolbar.h - std::max(1, px(8 * s))};
+  }
   int content_y = l.toolbar.y + l.toolbar.h;
   int content_h = l.window.y + l.window.h - content_y;
   int half = l.window.w / 2;

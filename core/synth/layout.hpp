@@ -23,6 +23,7 @@ struct Layout {
   Rect title_bar;
   Rect toolbar;
   std::array<Rect, kButtonCount> buttons;
+  std::array<Rect, 2> browser_tabs;  // the browser's tab strip (in the toolbar row)
   Rect editor;                  // left pane: typed text
   Rect document;                // right pane: scrolls
   int editor_font_px = 0;

@@ -100,19 +100,29 @@ void Renderer::draw_window(const DesktopState& state, int64_t t_us, Canvas& canv
   const Font& sans = *fonts_.sans;
   bool editor = state.app == App::Editor;
   canvas.fill(l.title_bar, editor ? Rgb{232, 232, 236} : Rgb{60, 64, 72});
-  std::string title = editor ? (state.saved ? "notes.txt - Saved" : "notes.txt - Edited") : "Docs - Chrome";
+  std::string title = editor ? (state.saved ? "notes.txt - Saved" : "notes.txt - Edited")
+                             : (state.browser_tab == 0 ? "Docs - Chrome" : "Issues - Chrome");
   int baseline = l.title_bar.y + (l.title_bar.h + sans.ascent_px()) / 2 - 1;
   sans.draw(canvas, l.title_bar.x + (l.title_bar.w - sans.text_width_px(title)) / 2, baseline, title,
             editor ? kInk : kWhite, l.title_bar);
   canvas.fill(l.toolbar, editor ? Rgb{246, 246, 248} : Rgb{80, 84, 92});
   if (!editor) {
-    // The browser covers the editor and document: typing there draws nothing.
+    // The browser covers the editor and document: typing there draws nothing. Two tabs,
+    // each its own page; a click on the other tab switches.
+    const char* tab_titles[2] = {"Docs", "Issues"};
+    for (int i = 0; i < 2; ++i) {
+      const Rect& tab = l.browser_tabs[i];
+      bool active = state.browser_tab == i;
+      canvas.fill(tab, active ? Rgb{250, 250, 250} : Rgb{104, 108, 118});
+      int tab_baseline = tab.y + (tab.h + sans.ascent_px()) / 2 - 1;
+      sans.draw(canvas, tab.x + sans.ascent_px(), tab_baseline, tab_titles[i], active ? kInk : kWhite, tab);
+    }
     Rect page{l.editor.x, l.editor.y, l.window.w, l.editor.h};
     canvas.fill(page, Rgb{250, 250, 250});
-    canvas.fill({page.x, page.y, page.w, l.doc_line_px * 2}, Rgb{66, 133, 244});
+    canvas.fill({page.x, page.y, page.w, l.doc_line_px * 2}, state.browser_tab == 0 ? Rgb{66, 133, 244} : Rgb{52, 168, 83});
     const Font& mono = *fonts_.mono;
     for (int i = 0; i < 6; ++i) {
-      mono.draw(canvas, page.x + l.doc_line_px, page.y + l.doc_line_px * (3 + i), document_line(60 + i), kMuted, page);
+      mono.draw(canvas, page.x + l.doc_line_px, page.y + l.doc_line_px * (3 + i), document_line(60 + i + 30 * state.browser_tab), kMuted, page);
     }
     return;
   }

@@ -220,7 +220,7 @@ void mixed(Builder& b, const Layout& l) {
   b.type("Done.");
 }
 
-void hotkeys(Builder& b, const Layout&) {
+void hotkeys(Builder& b, const Layout& l) {
   b.wait(80'000, 150'000);
   b.hotkey({"MetaLeft"}, "KeyS");                // save: the title shows "Saved"
   b.hotkey({"ShiftLeft", "MetaLeft"}, "KeyP");   // command palette
@@ -228,6 +228,8 @@ void hotkeys(Builder& b, const Layout&) {
   b.wait(100'000, 200'000);
   b.hotkey({"MetaLeft"}, "Tab");                 // switch to the browser
   b.context("com.google.Chrome");
+  b.move_to(l.browser_tabs[1], 250'000);         // a click on the second tab switches the page
+  b.click("Left");
   b.type("abc");                                 // typed into a hidden editor: no effect
   b.hotkey({"MetaLeft"}, "Tab");
   b.context("com.apple.TextEdit");
