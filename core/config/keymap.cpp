@@ -155,7 +155,10 @@ KeyMap load_keymap(const std::filesystem::path& file) {
     map.problems.push_back(name + ": \"bindings\" must be an object of action -> key or [keys]");
     return map;
   }
-  for (const auto& [action_id, value] : bindings->items()) {
+  for (const auto& item : bindings->items()) {
+    // Plain names, not a structured binding: clang 14 cannot capture those in the lambda.
+    const std::string& action_id = item.key();
+    const nlohmann::json& value = item.value();
     bool known = std::any_of(key_actions().begin(), key_actions().end(), [&](const KeyAction& a) { return action_id == a.id; });
     if (!known) {
       map.problems.push_back(name + ": unknown action \"" + action_id + "\" (see `idmscope keys`)");
