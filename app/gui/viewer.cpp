@@ -238,9 +238,13 @@ int run_viewer(const ViewerOptions& options) {
         stats.count_wait(glfwGetTime() - wait_start);
       } else if (!animating && settle_frames == 0) {
         double wait_start = glfwGetTime();
-        glfwWaitEventsTimeout(std::min(options.quit_after_s > 0 ? 0.25 : 2.0, editor_seconds_until_autosave(state) + 0.01));  // issue 7
-        stats.count_wait(glfwGetTime() - wait_start);
-        settle_frames = 3;
+        double timeout_s = std::min(2.0, editor_seconds_until_autosave(state) + 0.01);  // issue 7: autosave is due
+        if (options.quit_after_s > 0) timeout_s = std::min(timeout_s, std::max(0.0, started_s + options.quit_after_s - wait_start));
+        glfwWaitEventsTimeout(timeout_s);
+        double waited_s = glfwGetTime() - wait_start;
+        stats.count_wait(waited_s);
+        // Input (or a decode event) gets a few frames to settle; a plain timeout needs one.
+        settle_frames = waited_s < timeout_s * 0.95 ? 3 : 1;
       } else {
         glfwPollEvents();
         if (settle_frames > 0) --settle_frames;
