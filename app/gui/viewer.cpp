@@ -232,9 +232,9 @@ int run_viewer(const ViewerOptions& options) {
       bool animating = state.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
       if (!animating && settle_frames == 0 && infer_busy(infer_ui)) {
-        // A model run: refresh its progress ~30 times a second, leaving the CPU to the worker.
+        // A model run: refresh its progress ~60 times a second, leaving the CPU to the worker.
         double wait_start = glfwGetTime();
-        glfwWaitEventsTimeout(1.0 / 30.0);
+        glfwWaitEventsTimeout(1.0 / 60.0);
         stats.count_wait(glfwGetTime() - wait_start);
       } else if (!animating && settle_frames == 0) {
         double wait_start = glfwGetTime();
