@@ -6,13 +6,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
+#include "config/infer_config.hpp"
 #include "infer/infer_run.hpp"
 #include "infer/import_run.hpp"
 #include "io/dataset.hpp"
@@ -42,40 +41,6 @@ const char* kInferHelp =
     "  $XDG_CONFIG_HOME/idmscope/infer.json ({\"openai\": {\"api_url\", \"model\", \"api_key_env\", ...},\n"
     "  \"command\": {\"command\": [PROGRAM, ARGS...]}}). The API key is only ever read from the\n"
     "  environment variable; it is never written to disk or logs.\n";
-
-std::filesystem::path default_config_path() {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  const char* home = std::getenv("HOME");
-  if (xdg && *xdg) return std::filesystem::path(xdg) / "idmscope" / "infer.json";
-  return home ? std::filesystem::path(home) / ".config" / "idmscope" / "infer.json" : std::filesystem::path();
-}
-
-// The config file's section for a backend ({} when there is no file).
-bool read_config_section(const std::filesystem::path& path, bool required, const std::string& section, nlohmann::json& out,
-                         std::string& error) {
-  out = nlohmann::json::object();
-  std::error_code code;
-  if (path.empty() || !std::filesystem::exists(path, code)) {
-    if (required) error = path.string() + ": not found";
-    return !required;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
-  if (!in || doc.is_discarded() || !doc.is_object()) {
-    error = path.string() + ": not a JSON object";
-    return false;
-  }
-  if (doc.contains(section)) {
-    if (!doc[section].is_object()) {
-      error = path.string() + ": $." + section + " is not an object";
-      return false;
-    }
-    out = doc[section];
-  }
-  return true;
-}
 
 bool clip_selected(const std::string& key, const std::optional<std::string>& pattern) {
   if (!pattern) return true;
@@ -178,12 +143,22 @@ int run_infer(int argc, char** argv) {
 
   // Backend settings: flags first, then the config file's section, then built-in defaults.
   nlohmann::json config;
-  std::filesystem::path config_file = config_path ? std::filesystem::path(*config_path) : default_config_path();
-  if (!read_config_section(config_file, config_path.has_value(), backend, config, error)) {
+  std::filesystem::path config_file = config_path ? std::filesystem::path(*config_path) : default_infer_config_path();
+  if (!read_infer_config_section(config_file, config_path.has_value(), backend, config, error)) {
     std::fprintf(stderr, "idmscope infer: %s\n", error.c_str());
     return 2;
   }
   config["name"] = backend;
+  // Frame settings saved with the backend's defaults (the viewer's run window writes them).
+  nlohmann::json saved_frames = nlohmann::json::object();
+  if (config.contains("frames")) {
+    if (!config["frames"].is_object()) {
+      std::fprintf(stderr, "idmscope infer: %s: $.%s.frames is not an object\n", config_file.string().c_str(), backend.c_str());
+      return 2;
+    }
+    saved_frames = config["frames"];
+    config.erase("frames");
+  }
   if (backend == "openai") {
     if (api_url) config["api_url"] = *api_url;
     if (model) config["model"] = *model;
@@ -226,6 +201,7 @@ int run_infer(int argc, char** argv) {
   options.clips = clips;
   options.run_name = *run_name;
   options.backend = config;
+  options.frames = saved_frames;
   if (max_edge >= 0) options.frames["max_edge_px"] = max_edge;
   if (no_labels) options.frames["burn_labels"] = false;
   options.windows = profile.windows.value_or(WindowSpec{});

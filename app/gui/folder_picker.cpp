@@ -45,7 +45,8 @@ void FolderPicker::list(const std::filesystem::path& directory) {
     std::string name = it->path().filename().string();
     if (name.starts_with(".")) continue;
     bool directory_entry = it->is_directory(code);
-    if (!directory_entry && (mode_ == Mode::Folder || it->path().extension() != ".json")) continue;
+    bool wanted_file = mode_ == Mode::File || (mode_ == Mode::FolderOrJson && it->path().extension() == ".json");
+    if (!directory_entry && !wanted_file) continue;
     entries_.push_back({name, directory_entry, directory_entry && looks_like_dataset(it->path())});
   }
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
@@ -64,7 +65,15 @@ bool FolderPicker::draw(std::string& picked) {
   ImGui::SetNextWindowSize(ImVec2(720, 520), ImGuiCond_Appearing);
   if (ImGui::BeginPopupModal(title_.c_str(), &open_)) {
     ImGui::SetNextItemWidth(-90);
-    if (ImGui::InputText("##path", path_text_, sizeof path_text_, ImGuiInputTextFlags_EnterReturnsTrue)) list(path_text_);
+    if (ImGui::InputText("##path", path_text_, sizeof path_text_, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      std::error_code code;
+      if (mode_ != Mode::Folder && std::filesystem::is_regular_file(path_text_, code)) {
+        picked = path_text_;  // Enter on a typed file path picks it
+        chosen = true;
+      } else {
+        list(path_text_);
+      }
+    }
     ImGui::SameLine();
     if (ImGui::Button("Up")) list(directory_.parent_path());
     if (!error_.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.45f, 1), "%s", error_.c_str());
@@ -82,14 +91,25 @@ bool FolderPicker::draw(std::string& picked) {
     }
     ImGui::EndChild();
     if (!next.empty()) list(next);
-    if (ImGui::Button("Open this folder")) {
+    if (mode_ != Mode::File && ImGui::Button("Open this folder")) {
       picked = directory_.string();
       chosen = true;
+    }
+    if (mode_ == Mode::File && ImGui::Button("Pick the typed path")) {
+      std::error_code code;
+      if (std::filesystem::is_regular_file(path_text_, code)) {
+        picked = path_text_;
+        chosen = true;
+      } else {
+        error_ = std::string(path_text_) + ": not a file";
+      }
     }
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) open_ = false;
     ImGui::SameLine();
-    ImGui::TextDisabled("double-click a folder to enter it%s", mode_ == Mode::FolderOrJson ? ", or a .json file to pick it" : "");
+    ImGui::TextDisabled("double-click a folder to enter it%s", mode_ == Mode::FolderOrJson ? ", or a .json file to pick it"
+                                                               : mode_ == Mode::File   ? ", or a file to pick it"
+                                                                                       : "");
     if (chosen) open_ = false;
     if (!open_) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();

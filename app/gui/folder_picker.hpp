@@ -9,7 +9,7 @@ namespace idm::gui {
 
 class FolderPicker {
  public:
-  enum class Mode { Folder, FolderOrJson };
+  enum class Mode { Folder, FolderOrJson, File };  // File: any file; folders are only entered
   void open(const std::string& title, Mode mode, const std::filesystem::path& start);
   bool is_open() const { return open_; }
   // Draws the dialog; returns true once when the user picked a path (then in `picked`).

@@ -22,6 +22,8 @@ double percentile(std::vector<double> values, double fraction) {
 
 }  // namespace
 
+double thread_cpu_seconds() { return clock_seconds(CLOCK_THREAD_CPUTIME_ID); }
+
 void FrameStats::begin() {
   cpu_start_s_ = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
   wall_start_s_ = clock_seconds(CLOCK_MONOTONIC);

@@ -6,6 +6,9 @@
 
 namespace idm::gui {
 
+// This thread's CPU time so far, in seconds (CLOCK_THREAD_CPUTIME_ID).
+double thread_cpu_seconds();
+
 class FrameStats {
  public:
   void begin();

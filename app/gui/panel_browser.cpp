@@ -118,7 +118,62 @@ void sort_rows(const AppState& state, const std::vector<MetricColumn>& columns, 
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return descending ? key_less(b, a) : key_less(a, b); });
 }
 
+void set_mark(BrowserUi& ui, int clip_index, bool on) {
+  auto at = std::lower_bound(ui.marked.begin(), ui.marked.end(), clip_index);
+  bool present = at != ui.marked.end() && *at == clip_index;
+  if (on && !present) ui.marked.insert(at, clip_index);
+  if (!on && present) ui.marked.erase(at);
+}
+
+// Ctrl+click toggles one clip, Shift+click marks the shown range from the anchor; the first
+// such click also marks the clip on screen, as file managers do.
+void click_with_modifiers(const AppState& state, BrowserUi& ui, int clicked, bool ctrl, bool shift) {
+  if (ui.marked.empty() && state.view.clip >= 0) {
+    set_mark(ui, state.view.clip, true);
+    if (ui.mark_anchor < 0) ui.mark_anchor = state.view.clip;
+  }
+  if (shift) {
+    auto from = std::find(ui.order.begin(), ui.order.end(), ui.mark_anchor >= 0 ? ui.mark_anchor : clicked);
+    auto to = std::find(ui.order.begin(), ui.order.end(), clicked);
+    if (from == ui.order.end()) from = to;
+    if (from > to) std::swap(from, to);
+    for (auto it = from; it != ui.order.end() && it <= to; ++it) set_mark(ui, *it, true);
+  } else if (ctrl) {
+    set_mark(ui, clicked, !is_marked(ui, clicked));
+    ui.mark_anchor = clicked;
+  }
+}
+
+void draw_row_menu(const AppState& state, BrowserUi& ui, int index, PanelRequests& requests) {
+  if (!ImGui::BeginPopupContextItem("row_menu")) return;
+  const std::string name = std::filesystem::path(state.dataset.clips[static_cast<size_t>(index)].key).filename().string();
+  if (ImGui::MenuItem(("Run the model on " + name).c_str())) requests.run_model_on = {index};
+  std::vector<int> marked = marked_in_order(ui);
+  std::string label = "Run the model on the " + std::to_string(marked.size()) + " marked clip" + (marked.size() == 1 ? "" : "s");
+  if (ImGui::MenuItem(label.c_str(), nullptr, false, !marked.empty())) requests.run_model_on = marked;
+  ImGui::Separator();
+  if (ImGui::MenuItem(is_marked(ui, index) ? "Unmark" : "Mark", "Ctrl+click")) set_mark(ui, index, !is_marked(ui, index));
+  if (ImGui::MenuItem("Mark every shown clip")) {
+    for (int shown : ui.order) set_mark(ui, shown, true);
+  }
+  if (ImGui::MenuItem("Clear the marks", nullptr, false, !ui.marked.empty())) ui.marked.clear();
+  ImGui::EndPopup();
+}
+
 }  // namespace
+
+bool is_marked(const BrowserUi& ui, int clip_index) { return std::binary_search(ui.marked.begin(), ui.marked.end(), clip_index); }
+
+std::vector<int> marked_in_order(const BrowserUi& ui) {
+  std::vector<int> result;
+  for (int index : ui.order) {
+    if (is_marked(ui, index)) result.push_back(index);
+  }
+  for (int index : ui.marked) {
+    if (std::find(ui.order.begin(), ui.order.end(), index) == ui.order.end()) result.push_back(index);
+  }
+  return result;
+}
 
 void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests) {
   ImGui::TextUnformatted(state.dataset_path.empty() ? "(no dataset)" : state.dataset_path.c_str());
@@ -174,7 +229,23 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     bool selected = index == state.view.clip;
-    if (ImGui::Selectable(name.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) requests.select_clip = index;
+    bool marked = is_marked(ui, index);
+    ImGui::PushID(index);
+    if (marked && !selected) ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.30f, 0.42f, 0.25f, 0.75f));
+    std::string label = (marked ? "+ " : "") + name;
+    if (ImGui::Selectable(label.c_str(), selected || marked, ImGuiSelectableFlags_SpanAllColumns)) {
+      const ImGuiIO& io = ImGui::GetIO();
+      if (io.KeyCtrl || io.KeyShift) {
+        click_with_modifiers(state, ui, index, io.KeyCtrl, io.KeyShift);
+      } else {
+        ui.marked.clear();
+        ui.mark_anchor = index;
+        requests.select_clip = index;
+      }
+    }
+    if (marked && !selected) ImGui::PopStyleColor();
+    draw_row_menu(state, ui, index, requests);
+    ImGui::PopID();
     if (selected && ImGui::IsWindowAppearing()) ImGui::SetScrollHereY();
     if (!clip.loaded) {
       ImGui::TableNextColumn();

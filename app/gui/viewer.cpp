@@ -86,7 +86,13 @@ void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_pi
     ImGui::EndMenu();
   }
   draw_analysis_menus(state, analysis, overlays);
-  if (!state.status.empty()) ImGui::TextDisabled("   %s", state.status.c_str());
+  ImGui::EndMenuBar();
+}
+
+// The status line goes last in the menu bar, so the menus keep their places whatever it says.
+void draw_status(const AppState& state) {
+  if (state.status.empty() || !ImGui::BeginMenuBar()) return;
+  ImGui::TextDisabled("   %s", state.status.c_str());
   ImGui::EndMenuBar();
 }
 
@@ -228,13 +234,18 @@ int run_viewer(const ViewerOptions& options) {
     int settle_frames = 3;
     state.playing = options.play;
     const double started_s = glfwGetTime();
+    double frame_started_s = started_s;
     while (!glfwWindowShouldClose(window)) {
       bool animating = state.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
       if (!animating && settle_frames == 0 && infer_busy(infer_ui)) {
         // A model run: refresh its progress ~60 times a second, leaving the CPU to the worker.
+        // The wait ends 1/60 s after the last frame began, not 1/60 s after it ended: a frame
+        // that took 20 ms to draw (software GL) is followed at once, keeping gaps near 17 ms.
         double wait_start = glfwGetTime();
-        glfwWaitEventsTimeout(1.0 / 60.0);
+        double timeout_s = frame_started_s + 1.0 / 60.0 - wait_start;
+        if (timeout_s > 0.0005) glfwWaitEventsTimeout(timeout_s);
+        else glfwPollEvents();
         stats.count_wait(glfwGetTime() - wait_start);
       } else if (!animating && settle_frames == 0) {
         double wait_start = glfwGetTime();
@@ -249,6 +260,8 @@ int run_viewer(const ViewerOptions& options) {
         glfwPollEvents();
         if (settle_frames > 0) --settle_frames;
       }
+      frame_started_s = glfwGetTime();
+      const double frame_cpu_start_s = thread_cpu_seconds();
       stats.begin();
       for (const std::string& path : dropped.paths) open_path(state, service, path);
       dropped.paths.clear();
@@ -283,7 +296,9 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
       draw_menu(state, service, dataset_picker, source_picker, analysis, video_ui.overlays);
-      draw_infer_menu(state, infer_ui, browser.order);
+      ClipChoice run_choice{browser.order, marked_in_order(browser)};
+      draw_infer_menu(state, infer_ui, run_choice);
+      draw_status(state);
       std::string picked;
       if (dataset_picker.draw(picked)) open_dataset(state, service, picked);
       if (source_picker.draw(picked)) add_source(state, picked);
@@ -340,7 +355,7 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::EndChild();
       ImGui::EndChild();
       ImGui::End();
-      draw_infer_window(state, infer_ui);
+      draw_infer_window(state, infer_ui, run_choice);
       ImGui::Render();
 
       // Commands are applied at the end of the frame.
@@ -349,6 +364,7 @@ int run_viewer(const ViewerOptions& options) {
       if (requests.native_frame >= 0 && requests.native_frame != state.view.native_source_frame) show_native(state, service, requests.native_frame);
       apply_analysis_requests(state, analysis);
       if (requests.select_gt >= 0) editor_select(state, requests.select_gt);
+      if (!requests.run_model_on.empty()) start_infer(state, infer_ui, requests.run_model_on);
 
       int width = 0, height = 0;
       glfwGetFramebufferSize(window, &width, &height);
@@ -383,6 +399,7 @@ int run_viewer(const ViewerOptions& options) {
       }
       stats.end();
       glfwSwapBuffers(window);
+      note_frame_cpu(infer_ui, 1e3 * (thread_cpu_seconds() - frame_cpu_start_s));
     }
     service.set_event_callback(nullptr);
     if (options.stats) stats.print(stderr);

@@ -1,4 +1,5 @@
 #include "config/keymap.hpp"
+#include "config/config_dir.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -129,13 +130,7 @@ KeyMap default_keymap() {
   return map;
 }
 
-std::filesystem::path default_keymap_path() {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  std::filesystem::path base = xdg && *xdg ? std::filesystem::path(xdg)
-                               : std::getenv("HOME") ? std::filesystem::path(std::getenv("HOME")) / ".config"
-                                                     : std::filesystem::path(".");
-  return base / "idmscope" / "keys.json";
-}
+std::filesystem::path default_keymap_path() { return config_dir() / "keys.json"; }
 
 KeyMap load_keymap(const std::filesystem::path& file) {
   KeyMap map = default_keymap();
