@@ -237,6 +237,26 @@ class InferTest(unittest.TestCase):
         result = run("infer", self.dataset, "--backend", "openai", "--run", "fromconfig", "--clips", "*clip_000*", env=env)
         self.assertIn("1 skipped", result.stdout)
 
+    def test_saved_frame_settings_apply_and_flags_win(self):
+        # The viewer's "Save as defaults" writes a backend's "frames"; the CLI uses them and its
+        # flags still win. A wrong type is named with the file.
+        config = os.path.join(self.tmp, "frames.json")
+        with open(config, "w") as f:
+            json.dump({"baseline": {"frames": {"max_edge_px": 320, "burn_labels": False}, "concurrency": 1}}, f)
+        run("infer", self.dataset, "--backend", "baseline", "--run", "frames-saved", "--config", config, "--clips", "*clip_000*")
+        with open(os.path.join(self.store("frames-saved"), "run.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["frames"], {"max_edge_px": 320, "burn_labels": False})
+        self.assertNotIn("frames", record["backend"])
+        run("infer", self.dataset, "--backend", "baseline", "--run", "frames-flag", "--config", config, "--clips", "*clip_000*",
+            "--max-edge", "200")
+        with open(os.path.join(self.store("frames-flag"), "run.json")) as f:
+            self.assertEqual(json.load(f)["frames"]["max_edge_px"], 200)
+        with open(config, "w") as f:
+            json.dump({"baseline": {"frames": 5}}, f)
+        stderr = run("infer", self.dataset, "--backend", "baseline", "--run", "frames-bad", "--config", config, expect=2).stderr
+        self.assertIn(config + ": $.baseline.frames is not an object", stderr)
+
     def test_bench_infer_prints_the_ratio(self):
         result = subprocess.run([BINARY, "bench", "infer", "--requests", "16", "--concurrency", "8", "--latency-ms", "100"],
                                 capture_output=True, text=True, timeout=120, cwd=self.tmp)
