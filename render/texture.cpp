@@ -31,14 +31,16 @@ void Texture::upload(const uint8_t* rgba, int width, int height) {
   }
 }
 
-void read_framebuffer(int width, int height, uint8_t* rgba_out) {
+void read_framebuffer(int width, int height, uint8_t* rgba_out) { read_framebuffer_rect(0, 0, width, height, height, rgba_out); }
+
+void read_framebuffer_rect(int x, int y, int width, int height, int framebuffer_height, uint8_t* rgba_out) {
   glPixelStorei(GL_PACK_ALIGNMENT, 4);
-  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba_out);
+  glReadPixels(x, framebuffer_height - y - height, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba_out);
   // GL's first row is the bottom one.
   std::vector<uint8_t> row(static_cast<size_t>(width) * 4);
-  for (int y = 0; y < height / 2; ++y) {
-    uint8_t* top = rgba_out + static_cast<size_t>(y) * width * 4;
-    uint8_t* bottom = rgba_out + static_cast<size_t>(height - 1 - y) * width * 4;
+  for (int r = 0; r < height / 2; ++r) {
+    uint8_t* top = rgba_out + static_cast<size_t>(r) * width * 4;
+    uint8_t* bottom = rgba_out + static_cast<size_t>(height - 1 - r) * width * 4;
     std::memcpy(row.data(), top, row.size());
     std::memcpy(top, bottom, row.size());
     std::memcpy(bottom, row.data(), row.size());

@@ -26,5 +26,8 @@ class Texture {
 
 // Reads the current framebuffer into packed RGBA rows, top row first.
 void read_framebuffer(int width, int height, uint8_t* rgba_out);
+// A rectangle of the bound framebuffer (`framebuffer_height` tall), given with a top-left
+// origin like images are, as packed RGBA rows from the top.
+void read_framebuffer_rect(int x, int y, int width, int height, int framebuffer_height, uint8_t* rgba_out);
 
 }  // namespace idm::render

@@ -61,7 +61,12 @@ void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings&
   bool have_clip = state.view.clip >= 0;
   if (ImGui::BeginMenu("Export")) {
     if (ImGui::MenuItem("Export PNG (current view)", "Ctrl+E", false, have_clip)) ui.export_png = true;
-    if (ImGui::MenuItem("Export MP4 (clip with overlays)", "Ctrl+Shift+E", false, have_clip && state.dataset.clips[static_cast<size_t>(state.view.clip)].has_video)) ui.export_mp4 = true;
+    bool exporting = ui.mp4_job != nullptr;
+    if (ImGui::MenuItem("Export MP4 (clip with overlays)", "Ctrl+Shift+E", false,
+                        !exporting && have_clip && state.dataset.clips[static_cast<size_t>(state.view.clip)].has_video)) {
+      ui.export_mp4 = true;
+    }
+    if (ImGui::MenuItem("Cancel the MP4 export", nullptr, false, exporting)) ui.cancel_mp4 = true;
     if (ImGui::MenuItem("Export CSV (per-clip metrics)", nullptr, false, !state.sources.empty())) ui.export_csv = true;
     ImGui::TextDisabled("into %s/", (std::filesystem::absolute(ui.export_dir)).string().c_str());
     ImGui::EndMenu();
@@ -155,6 +160,10 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
     std::filesystem::path out = std::filesystem::path(ui.export_dir) / (std::filesystem::path(state.dataset_path).filename().string() + "_metrics.csv");
     state.status = write_file_atomically(out, analysis::metrics_table_csv(source_scores(state)), error) ? "exported " + out.string() : error;
   }
+  if (ui.export_mp4 && ui.mp4_job) {
+    ui.export_mp4 = false;
+    state.status = "an MP4 export is still running (Export > Cancel the MP4 export)";
+  }
   if (ui.export_mp4) {
     ui.export_mp4 = false;
     ExportClip request;
@@ -164,9 +173,42 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
     request.profile = state.profile;
     request.settings = overlays;
     std::filesystem::path out = std::filesystem::path(ui.export_dir) / (clip_stem + ".mp4");
-    int frames = export_clip_mp4(request, out, Mp4ExportOptions{}, error);
-    state.status = frames >= 0 ? "exported " + out.string() + " (" + std::to_string(frames) + " frames)" : error;
+    ui.mp4_job = std::make_unique<Mp4ExportJob>();
+    ui.mp4_job->start(request, out, Mp4ExportOptions{});  // copies the clip: edits meanwhile are safe
+    ui.mp4_started = std::chrono::steady_clock::now();
+    ui.mp4_ui_frames = 0;
+    ui.mp4_slowest_step_ms = 0.0;
+    state.status = "exporting " + out.string() + " ...";
   }
 }
+
+void step_analysis_exports(AppState& state, AnalysisUi& ui) {
+  if (!ui.mp4_job) return;
+  if (ui.cancel_mp4) {
+    ui.cancel_mp4 = false;
+    ui.mp4_job->cancel();
+  }
+  // A few ms of overlay drawing per UI frame (one 1728x1080 frame under software GL).
+  auto step_started = std::chrono::steady_clock::now();
+  bool going = ui.mp4_job->step(0.008);
+  ui.mp4_slowest_step_ms =
+      std::max(ui.mp4_slowest_step_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - step_started).count());
+  ++ui.mp4_ui_frames;
+  if (going) {
+    int total = ui.mp4_job->frames_total();
+    state.status = "exporting " + ui.mp4_job->output().string() + ": " + std::to_string(ui.mp4_job->frames_encoded()) + "/" +
+                   (total > 0 ? std::to_string(total) : std::string("?")) + " frames";
+    return;
+  }
+  std::string error;
+  int frames = ui.mp4_job->result(error);
+  state.status = frames >= 0 ? "exported " + ui.mp4_job->output().string() + " (" + std::to_string(frames) + " frames)" : error;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ui.mp4_started).count();
+  std::fprintf(stderr, "idmscope: %s in %.2f s; the UI drew %d frames meanwhile, the export's part of one at most %.1f ms\n",
+               state.status.c_str(), seconds, ui.mp4_ui_frames, ui.mp4_slowest_step_ms);
+  ui.mp4_job.reset();
+}
+
+bool analysis_export_busy(const AnalysisUi& ui) { return ui.mp4_job != nullptr; }
 
 }  // namespace idm::gui

@@ -6,12 +6,15 @@
 #include <imgui.h>
 
 #include <array>
+#include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "analysis/confusion.hpp"
 #include "analysis/sweep.hpp"
 #include "app_state.hpp"
+#include "mp4_export_job.hpp"
 #include "panels.hpp"
 
 namespace idm {
@@ -39,7 +42,14 @@ struct AnalysisUi {
   bool export_png = false;
   bool export_csv = false;
   bool export_mp4 = false;
+  bool cancel_mp4 = false;
   std::string export_dir = "idmscope-exports";
+  // The MP4 export under way: decoded and encoded on its own thread, overlays drawn here a few
+  // milliseconds per UI frame (step_analysis_exports), so the UI keeps running.
+  std::unique_ptr<Mp4ExportJob> mp4_job;
+  std::chrono::steady_clock::time_point mp4_started;
+  int mp4_ui_frames = 0;             // UI frames drawn while it ran
+  double mp4_slowest_step_ms = 0.0;  // the most one UI frame spent on it
 };
 
 void draw_metrics_panel(const AppState& state, AnalysisUi& ui);
@@ -58,5 +68,10 @@ void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2
 void apply_analysis_requests(AppState& state, AnalysisUi& ui);
 // PNG (the window as drawn: call after rendering, before the swap), CSV and MP4 exports.
 void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings& overlays, int framebuffer_width, int framebuffer_height);
+// Once per UI frame, outside the viewer's ImGui frame: advances an MP4 export by a few ms of
+// overlay drawing and reports its progress and result on the status line.
+void step_analysis_exports(AppState& state, AnalysisUi& ui);
+// An export is under way: the UI keeps drawing instead of waiting for input.
+bool analysis_export_busy(const AnalysisUi& ui);
 
 }  // namespace idm::gui

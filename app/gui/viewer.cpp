@@ -238,8 +238,9 @@ int run_viewer(const ViewerOptions& options) {
     while (!glfwWindowShouldClose(window)) {
       bool animating = state.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
-      if (!animating && settle_frames == 0 && infer_busy(infer_ui)) {
-        // A model run: refresh its progress ~60 times a second, leaving the CPU to the worker.
+      if (!animating && settle_frames == 0 && (infer_busy(infer_ui) || analysis_export_busy(analysis))) {
+        // A model run or an export: refresh its progress ~60 times a second, leaving the CPU to
+        // the worker or the encoder.
         // The wait ends 1/60 s after the last frame began, not 1/60 s after it ended: a frame
         // that took 20 ms to draw (software GL) is followed at once, keeping gaps near 17 ms.
         double wait_start = glfwGetTime();
@@ -274,6 +275,7 @@ int run_viewer(const ViewerOptions& options) {
       double now = glfwGetTime();
       advance_playback(state, service, now - last_time);
       poll_infer(state, infer_ui, now);
+      step_analysis_exports(state, analysis);  // GL work of an MP4 export, outside the ImGui frame
       last_time = now;
 
       // Upload only when the shown frame changes.

@@ -6,8 +6,10 @@ Plots tabs and the arrows on the video, through screenshots."""
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -179,8 +181,22 @@ class ExportVideo(unittest.TestCase):
             "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
             "for k in n ctrl+e ctrl+shift+e; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.6; done; "
-            "sleep 0.8; kill $pid; wait $pid 2>/dev/null; true")
-        subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, timeout=120, cwd=live)
+            # The MP4 export runs beside the UI: wait for its result line (up to 90 s under load).
+            "for i in $(seq 900); do grep -q 'the UI drew' err.txt && break; sleep 0.1; done; "
+            "kill $pid; wait $pid 2>/dev/null; true")
+        script = script.replace("& pid=$!", "2>err.txt & pid=$!", 1)
+        subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, timeout=180, cwd=live)
+        with open(os.path.join(live, "err.txt")) as f:
+            stderr = f.read()
+        # The export did not stop the UI: frames kept coming while it ran, and the export's share
+        # of any one of them (overlay drawing on the main thread) stayed small.
+        found = re.search(r"\((\d+) frames\) in ([\d.]+) s; the UI drew (\d+) frames meanwhile, the export's part of one at most ([\d.]+) ms",
+                          stderr)
+        self.assertIsNotNone(found, stderr)
+        print(f"\n  {found.group(0)}", file=sys.stderr)
+        self.assertEqual(int(found.group(1)), 25)
+        self.assertGreaterEqual(int(found.group(3)), 3)  # it spanned several UI frames
+        self.assertLess(float(found.group(4)), 50.0)
         exported = sorted(os.listdir(os.path.join(live, "idmscope-exports")))
         stem = self.keys[0].replace("/", "_")
         self.assertEqual(exported, [stem + ".mp4", "%s_F%02d.png" % (stem, misses[0])])
