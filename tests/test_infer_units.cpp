@@ -3,8 +3,10 @@
 // inference run against the fake worker (faults reach the snapshot and the store).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "infer/baseline.hpp"
 #include "infer/frame_pipeline.hpp"
@@ -53,9 +55,15 @@ FrameImage solid(int width, int height, uint8_t value) {
   return image;
 }
 
-// A desktop-like grey frame: a "page" of text stripes in a pane (scrolled by offset_px) and an
-// arrow pointer (dark outline, light fill) at (cursor_x, cursor_y).
-GrayImage desktop(int offset_px, int cursor_x, int cursor_y) {
+struct Patch {
+  int x = 0, y = 0, width = 0, height = 0;
+  uint8_t value = 0;
+};
+
+// A desktop-like grey frame: a "page" of text stripes in a pane (scrolled by offset_px),
+// flat patches (buttons, a caret, a letter) and an arrow pointer (dark outline, light fill) at
+// (cursor_x, cursor_y), drawn over them.
+GrayImage desktop(int offset_px, int cursor_x, int cursor_y, const std::vector<Patch>& patches = {}) {
   GrayImage image;
   image.width = 1728;
   image.height = 1080;
@@ -66,6 +74,11 @@ GrayImage desktop(int offset_px, int cursor_x, int cursor_y) {
       int line = page_y / 36;  // lines of text, each its own length
       bool ink = page_y % 36 < 16 && x < 1000 + (line * 137) % 560 && ((x / 7) * 31 + line) % 5 != 0 && (x % 7) < 5;
       image.pixels[static_cast<size_t>(y) * image.width + x] = ink ? 30 : 250;
+    }
+  }
+  for (const Patch& patch : patches) {
+    for (int y = patch.y; y < patch.y + patch.height; ++y) {
+      for (int x = patch.x; x < patch.x + patch.width; ++x) image.pixels[static_cast<size_t>(y) * image.width + x] = patch.value;
     }
   }
   for (int row = 0; row < 34; ++row) {
@@ -251,11 +264,77 @@ TEST_CASE("baseline: a scrolled page and a moved pointer") {
     if (item["type"] == "MouseMove") {
       ++moves;
       CHECK(item["frame"] == "F02");
-      CHECK(item["details"] == "23,23");  // 40/1728*1000, 25/1080*1000
+      // The path is 0, 0, 40, 40, 40 (x): GT frame 2 starts 1/6 of a slot after frame 1's time,
+      // where the path (flat at both samples) has risen by 40 * (3u^2 - 2u^3) = 2.96 px, and
+      // ends after frame 2's time, on the flat: 37.04 px, /1728*1000 -> 21; y: 23.15/1080 -> 21.
+      CHECK(item["details"] == "21,21");
     }
   }
   CHECK(scrolls == 1);
   CHECK(moves == 1);
+}
+
+TEST_CASE("baseline: a wheel unit of an odd number of pixels is still a scroll") {
+  // 27 px per unit at 800p: the shift is judged at full resolution, not halved.
+  CHECK(estimate_pair_motion(desktop(0, 300, 400), desktop(27, 300, 400)).scroll_px == 27);
+  CHECK(estimate_pair_motion(desktop(27, 300, 400), desktop(0, 300, 400)).scroll_px == -27);
+  CHECK(estimate_pair_motion(desktop(0, 300, 400), desktop(135, 300, 400)).scroll_px == 135);
+}
+
+TEST_CASE("baseline: monotone cubic path between grid frames") {
+  CHECK(monotone_cubic(0, 10, 20, 30, 0.0) == doctest::Approx(10));
+  CHECK(monotone_cubic(0, 10, 20, 30, 1.0) == doctest::Approx(20));
+  CHECK(monotone_cubic(0, 10, 20, 30, 0.25) == doctest::Approx(12.5));  // steady steps: a straight line
+  // A start from rest: flat tangent at the resting sample, so the curve stays between the two
+  // samples and rises slowly at first (3u^2 - 2u^3 of the step).
+  for (double u = 0.0; u <= 1.0; u += 0.125) {
+    double p = monotone_cubic(0, 0, 40, 40, u);
+    CHECK(p >= 0.0);
+    CHECK(p <= 40.0);
+  }
+  CHECK(monotone_cubic(0, 0, 40, 40, 1.0 / 6.0) == doctest::Approx(40 * (3.0 / 36 - 2.0 / 216)));
+  CHECK(monotone_cubic(0, 10, 0, 10, 0.5) == doctest::Approx(5));  // turning points: flat tangents
+}
+
+TEST_CASE("baseline: GT frame motion from the pointer's path") {
+  std::vector<double> steady{0, 10, 20, 30, 40, 50};
+  for (int f = 2; f <= 3; ++f) CHECK(gt_frame_motion(steady, f) == doctest::Approx(10));  // away from the ends
+  // Every unit of motion lands in some GT frame: summed over the path, nothing is lost.
+  std::vector<double> path{0, 0, 5, 60, 180, 230, 240, 240, 240};
+  double total = 0;
+  for (int f = 0; f < static_cast<int>(path.size()) + 2; ++f) total += gt_frame_motion(path, f);
+  CHECK(total == doctest::Approx(240));
+  // With no lead, GT frame f is exactly the change from frame f-1 to f.
+  CHECK(gt_frame_motion(path, 4, 0.0) == doctest::Approx(120));
+  CHECK(gt_frame_motion({}, 0) == 0.0);
+}
+
+TEST_CASE("baseline: the pointer is tracked onto a button that changes and stays put while a caret moves") {
+  Patch button_up{560, 420, 130, 40, 215}, button_down{560, 420, 130, 40, 90};
+  Patch caret{100, 700, 2, 24, 20}, caret_moved{112, 700, 2, 24, 20}, letter{101, 704, 9, 16, 40};
+  std::vector<GrayImage> frames{
+      desktop(0, 300, 400, {button_up, caret}),
+      desktop(0, 340, 425, {button_up, caret}),           // a clean move: the pointer's look
+      desktop(0, 600, 430, {button_down, caret}),         // lands on the button, which turns dark
+      desktop(0, 600, 430, {button_down, letter, caret_moved}),  // a letter typed: the caret moves
+      desktop(0, 605, 433, {button_down, letter, caret_moved}),  // a nudge on the button
+  };
+  // Pair by pair, the landing merges with the button and is lost.
+  CHECK_FALSE(estimate_pair_motion(frames[1], frames[2]).cursor_found);
+  std::vector<double> path_x{0, 40, 300, 300, 305}, path_y{0, 25, 30, 30, 33};
+  std::map<std::string, std::string> moves;
+  for (const auto& item : baseline_window_answer(frames)) {
+    if (item["type"] == "MouseMove") moves[item["frame"]] = item["details"];
+  }
+  auto expected = [&](int f) {
+    return std::to_string(std::lround(gt_frame_motion(path_x, f) / 1728 * 1000)) + "," +
+           std::to_string(std::lround(gt_frame_motion(path_y, f) / 1080 * 1000));
+  };
+  CHECK(moves.size() == 3);
+  CHECK(moves["F01"] == expected(1));
+  CHECK(moves["F02"] == expected(2));
+  CHECK(moves.count("F03") == 0);  // the caret moved, the pointer did not
+  CHECK(moves["F04"] == expected(4));
 }
 
 TEST_CASE("inference run: a crashing worker fails the clips with its error, and the store says so") {
