@@ -85,6 +85,24 @@ struct EditorModel {
   bool log_unreliable = false;  // after UNCAPTURED, the log no longer tells everything
   int doc_units = 0;            // relative to the clip's (unknown) first offset; clamped later
 
+  // A modifier whose first logged event is a release was held since before the clip: the log
+  // has no press for it, but it acted on every key until that release.
+  void assume_held_modifiers(const ClipLog& log) {
+    std::vector<std::string> seen;
+    for (const RawEvent& event : log.events) {
+      if ((event.kind != EventKind::KeyPress && event.kind != EventKind::KeyRelease) || !event.payload_valid) continue;
+      std::string family = event.name.starts_with("Shift") ? "Shift" : event.name.starts_with("Meta") ? "Meta"
+                           : event.name.starts_with("Control") ? "Control" : event.name.starts_with("Alt") ? "Alt" : "";
+      if (family.empty() || std::find(seen.begin(), seen.end(), family) != seen.end()) continue;
+      seen.push_back(family);
+      if (event.kind != EventKind::KeyRelease) continue;
+      if (family == "Shift") shift = true;
+      if (family == "Meta") cmd = true;
+      if (family == "Control") ctrl = true;
+      if (family == "Alt") alt = true;
+    }
+  }
+
   void apply(const RawEvent& event, int64_t& scroll_units) {
     if (event.kind == EventKind::ContextChanged && event.uncaptured) log_unreliable = true;
     if (event.kind == EventKind::MousePress && event.payload_valid) {
@@ -320,6 +338,7 @@ TEST_CASE("synth content: the editor text in every ffmpeg grid frame is the text
     ClipFrames clip = load_clip(json);
     REQUIRE(clip.frames.size() == 25);
     EditorModel model;
+    model.assume_held_modifiers(clip.log);
     size_t next_event = 0;
     int64_t scroll_units = 0;
     size_t typed_before = 0;
@@ -376,6 +395,7 @@ TEST_CASE("synth content: the document scrolls by exactly the logged wheel units
     std::vector<int64_t> wheel_by_frame(clip.frames.size(), 0);
     std::vector<bool> document_shown(clip.frames.size(), true);
     EditorModel model;
+    model.assume_held_modifiers(clip.log);
     size_t next_event = 0;
     for (size_t k = 0; k < clip.frames.size(); ++k) {
       int64_t units = 0;

@@ -94,9 +94,15 @@ void Desktop::press_key(const InputEvent& event, std::vector<Effect>& effects) {
   if (log_alt_) detail += "Alt+";
   if (log_shift_) detail += "Shift+";
   detail += mapped;
+  std::string physical_detail;
+  if (cmd_) physical_detail += "Cmd+";
+  if (ctrl_) physical_detail += "Ctrl+";
+  if (alt_) physical_detail += "Alt+";
+  if (shift_) physical_detail += "Shift+";
+  physical_detail += mapped;
   bool held = std::find(log_held_.begin(), log_held_.end(), mapped) != log_held_.end();
   if (!held) log_held_.push_back(mapped);
-  effects.push_back({event.t_us, ActionType::KeyPress, detail, drawn, held});
+  effects.push_back({event.t_us, ActionType::KeyPress, detail, drawn, held, physical_detail != detail ? physical_detail : ""});
 }
 
 bool Desktop::mouse_press(const InputEvent& event) {
@@ -141,7 +147,7 @@ void Desktop::apply(const InputEvent& event, std::vector<Effect>& effects) {
       break;
     case InputKind::MousePress: {
       bool drawn = mouse_press(event);
-      if (event.logged && event.name != "Other") effects.push_back({event.t_us, ActionType::MouseClick, event.name, drawn, false});
+      if (event.logged && event.name != "Other") effects.push_back({event.t_us, ActionType::MouseClick, event.name, drawn, false, ""});
       break;
     }
     case InputKind::MouseRelease:
@@ -156,7 +162,7 @@ void Desktop::apply(const InputEvent& event, std::vector<Effect>& effects) {
       state_.doc_offset_units = std::clamp(before - static_cast<int>(event.dy), 0, max_doc_units());
       if (event.logged && event.dy != 0) {
         effects.push_back({event.t_us, ActionType::MouseScroll, event.dy > 0 ? "up" : "down",
-                           state_.doc_offset_units != before, false});
+                           state_.doc_offset_units != before, false, ""});
       }
       break;
     }

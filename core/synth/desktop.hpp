@@ -33,6 +33,9 @@ struct Effect {
   std::string detail;  // GT spelling: "Cmd+Shift+P", "Left", "up"
   bool drawn = false;  // the change is visible in the frames that follow
   bool repeat = false; // auto-repeat of a held key
+  // What the user really pressed, when a modifier held since before the clip is missing from
+  // the log (and so from `detail`): "Shift+O" where the log says "O". Empty otherwise.
+  std::string held_detail;
 };
 
 constexpr int kDocumentLines = 120;

@@ -61,8 +61,8 @@ nlohmann::ordered_json label_gt(const std::vector<Action>& gt, const std::vector
   return labels;
 }
 
-nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::vector<InputEvent>& unlogged_keys,
-                                     double start_s) {
+nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::vector<Effect>& effects,
+                                     const std::vector<InputEvent>& unlogged_keys, double start_s) {
   nlohmann::ordered_json edits = nlohmann::ordered_json::object();
   nlohmann::ordered_json deletions = nlohmann::ordered_json::array();
   nlohmann::ordered_json additions = nlohmann::ordered_json::array();
@@ -74,12 +74,17 @@ nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::v
       break;
     }
   }
-  // A wheel notch the annotator re-read from the page motion: the logged direction of a
-  // burst's last item disagrees with the burst before it (trackpad bounce), so they flip it.
-  for (size_t i = gt.size(); i-- > 1;) {
-    if (gt[i].type == ActionType::MouseScroll && gt[i - 1].type == ActionType::MouseScroll && gt[i].detail != gt[i - 1].detail) {
-      edits[std::to_string(i)] = gt[i - 1].detail;
-      break;
+  // A modifier held since before the clip never appears in the log, so the GT spells the key
+  // without it while the screen shows its effect ("O" typed as a capital): the annotator edits
+  // the detail to what was pressed, as the eval-set card's own example does.
+  for (const Effect& effect : effects) {
+    if (effect.type != ActionType::KeyPress || effect.held_detail.empty() || effect.repeat) continue;
+    int frame = frame_of(effect.t_us, start_s);
+    for (size_t i = 0; i < gt.size(); ++i) {
+      if (gt[i].type == ActionType::KeyPress && gt[i].frame == frame && gt[i].detail == effect.detail) {
+        edits[std::to_string(i)] = effect.held_detail;
+        break;
+      }
     }
   }
   for (const auto& e : unlogged_keys) {

@@ -15,8 +15,10 @@ namespace idm::synth {
 nlohmann::ordered_json label_gt(const std::vector<Action>& gt, const std::vector<Effect>& effects, double start_s);
 
 // {"edits", "deletions", "additions"} or null when the clip needs no correction. Unlogged
-// keystrokes (typed while capture was off) are what an annotator adds back.
-nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::vector<InputEvent>& unlogged_keys,
-                                     double start_s);
+// keystrokes (typed while capture was off) are what an annotator adds back; keys typed under a
+// modifier held since before the clip get that modifier back; a held Backspace's silent
+// initial-delay frame is deleted. Every correction agrees with what the video shows.
+nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::vector<Effect>& effects,
+                                     const std::vector<InputEvent>& unlogged_keys, double start_s);
 
 }  // namespace idm::synth

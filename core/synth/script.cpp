@@ -188,6 +188,7 @@ void keystroke_heavy(Builder& b, const Layout&) {
 
 void scroll_drag(Builder& b, const Layout& l) {
   b.move_to(l.document, 500'000);
+  b.wait(0, 200'000);  // a human pause: the first notch lands anywhere within a grid frame
   b.scroll(-6);
   b.scroll(3);   // direction flip
   b.scroll(-4, 2);
@@ -240,10 +241,13 @@ void hotkeys(Builder& b, const Layout& l) {
 }
 
 void hard_case(Builder& b, const Layout& l) {
+  b.key(InputKind::KeyPress, "ShiftLeft", false);  // held since before the clip: no press logged
   b.wait(30'000, 50'000);
-  b.key(InputKind::KeyRelease, "ShiftLeft");      // held since before the clip: no press logged
+  b.type("o");                                     // drawn as "O": the override adds the Shift back
+  b.wait(60'000, 90'000);
+  b.key(InputKind::KeyRelease, "ShiftLeft");
   b.wait(100'000, 150'000);
-  b.type("ok");
+  b.type("k");
   b.key(InputKind::KeyPress, "KeyQ");             // a very short tap inside one grid frame
   b.wait(15'000, 25'000);
   b.key(InputKind::KeyRelease, "KeyQ");

@@ -106,7 +106,7 @@ void make_clip(const SynthOptions& options, const Layout& layout, const Renderer
     if (!e.logged) unlogged.push_back(e);
   }
   out.labels = label_gt(gt, effects, out.start_s);
-  out.overrides = overrides_for(gt, unlogged, out.start_s);
+  out.overrides = overrides_for(gt, effects, unlogged, out.start_s);
   out.gesture_exp = gesture_items(gesture, true);
   out.gesture_norm = gesture_items(gesture, false);
   out.good = predict_clip(gt, gesture, good_model(), mix_seed(clip_seed, 11), kEvalGridFrames);
