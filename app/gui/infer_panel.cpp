@@ -297,6 +297,9 @@ static void poll_infer_once(AppState& state, InferUi& ui, double now_s) {
   ui.last_poll_s = now_s;
   if (ui.snapshot.finished && !ui.reported_finish) {
     ui.reported_finish = true;
+    state.status = "model run " + std::string(ui.run_name) + " finished: " + std::to_string(ui.snapshot.complete) + " complete, " +
+                   std::to_string(ui.snapshot.skipped) + " skipped, " + std::to_string(ui.snapshot.failed) + " failed, " +
+                   std::to_string(ui.snapshot.cancelled) + " cancelled";
     std::fprintf(stderr,
                  "idmscope: model run %s finished (%d complete, %d skipped, %d failed, %d cancelled); slowest UI frame during the run: "
                  "%.1f ms wall, %.1f ms main-thread CPU, of which at most %.1f ms in this panel's per-frame work\n",
@@ -520,7 +523,9 @@ void draw_infer_window(AppState& state, InferUi& ui, const ClipChoice& choice) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", clip.error.c_str());
     }
     ImGui::SameLine();
-    ImGui::TextUnformatted(clip.key.c_str());
+    // The clip's own name; the recording folder in front of it is the same for many clips.
+    ImGui::TextUnformatted(std::filesystem::path(clip.key).filename().string().c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", clip.key.c_str());
     ImGui::PopID();
   }
   ImGui::EndChild();
