@@ -46,6 +46,15 @@ bool Desktop::type_key(const std::string& name) {
   return true;
 }
 
+namespace {
+
+// Modifiers in the reference filter's order: Cmd, Ctrl, Alt, Shift.
+std::string key_detail(bool cmd, bool ctrl, bool alt, bool shift, const std::string& key) {
+  return std::string(cmd ? "Cmd+" : "") + (ctrl ? "Ctrl+" : "") + (alt ? "Alt+" : "") + (shift ? "Shift+" : "") + key;
+}
+
+}  // namespace
+
 void Desktop::press_key(const InputEvent& event, std::vector<Effect>& effects) {
   std::string mapped = map_key_name(event.name);
   Modifier modifier = modifier_of(mapped);
@@ -87,19 +96,10 @@ void Desktop::press_key(const InputEvent& event, std::vector<Effect>& effects) {
     if (drawn) state_.saved = false;
   }
   if (!event.logged) return;
-  // The GT detail as the reference filter spells it: modifiers Cmd, Ctrl, Alt, Shift.
-  std::string detail;
-  if (log_cmd_) detail += "Cmd+";
-  if (log_ctrl_) detail += "Ctrl+";
-  if (log_alt_) detail += "Alt+";
-  if (log_shift_) detail += "Shift+";
-  detail += mapped;
-  std::string physical_detail;
-  if (cmd_) physical_detail += "Cmd+";
-  if (ctrl_) physical_detail += "Ctrl+";
-  if (alt_) physical_detail += "Alt+";
-  if (shift_) physical_detail += "Shift+";
-  physical_detail += mapped;
+  // The GT detail as the reference filter spells it (from the logged modifiers), and what was
+  // really held (a modifier pressed before the clip is not in the log).
+  std::string detail = key_detail(log_cmd_, log_ctrl_, log_alt_, log_shift_, mapped);
+  std::string physical_detail = key_detail(cmd_, ctrl_, alt_, shift_, mapped);
   bool held = std::find(log_held_.begin(), log_held_.end(), mapped) != log_held_.end();
   if (!held) log_held_.push_back(mapped);
   effects.push_back({event.t_us, ActionType::KeyPress, detail, drawn, held, physical_detail != detail ? physical_detail : ""});
