@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""`idmscope export --mp4/--png` under Xvfb: the exported clip has the source's grid frames, and
+"""`idmscope export --mp4/--png` under Xvfb (and a tolerance slider moved in the live viewer): the exported clip has the source's grid frames, and
 its frames differ from the source only where the overlays were drawn (the exporter's --mask
 says where, per frame: it renders the overlays alone on black). Also the viewer's Metrics and
 Plots tabs and the arrows on the video, through screenshots."""
+import csv
 import glob
 import json
 import os
@@ -165,6 +166,59 @@ class ExportVideo(unittest.TestCase):
         pixels = {plots[i:i + 3] for i in range(0, len(plots), 3)}
         self.assertIn(bytes((60, 200, 255)), pixels)
         self.assertIn(bytes((255, 90, 200)), pixels)
+
+    def test_moving_a_tolerance_slider_rescores_like_score_does(self):
+        # Metrics tab, 1280x800: Ctrl+click the KeyPress tolerance slider (the first one) to type
+        # 0 into it, then Export > CSV. The CSV must equal `score --dataset` under the protocol
+        # profile with KeyPress tolerance 0, and differ from the untouched profile's numbers.
+        if not shutil.which("xdotool"):
+            self.skipTest("xdotool not installed")
+        live = os.path.join(self.tmp, "slider")
+        os.makedirs(live)
+        press = "sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.4; "
+        script = (
+            f"{BINARY} {self.dataset} {' '.join(self.sources)} --clip {self.keys[0]} --tab metrics --size 1280x800 & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            "xdotool mousemove 983 572; xdotool keydown ctrl; " + press + "xdotool keyup ctrl; sleep 0.2; "
+            "xdotool keydown ctrl keydown a; sleep 0.12; xdotool keyup a keyup ctrl; sleep 0.2; "
+            "xdotool type --delay 120 0; xdotool keydown Return; sleep 0.15; xdotool keyup Return; sleep 0.5; "
+            "import -window root -crop 1280x800+0+0 slider.png; "
+            "xdotool mousemove 123 11; " + press + "xdotool mousemove 190 98; " + press +
+            "for i in $(seq 100); do [ -f idmscope-exports/sample_metrics.csv ] && break; sleep 0.1; done; "
+            "kill $pid; wait $pid 2>/dev/null; true")
+        subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, timeout=120, cwd=live)
+        with open(os.path.join(live, "idmscope-exports", "sample_metrics.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(len(rows), 2 * len(self.keys))
+
+        def scored(tolerance_keypress):
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "profiles", "protocol.json")) as f:
+                profile = json.load(f)
+            if tolerance_keypress is not None:
+                profile["tolerance"]["KeyPress"] = tolerance_keypress
+            profile_path = os.path.join(live, "profile_%s.json" % tolerance_keypress)
+            with open(profile_path, "w") as f:
+                json.dump(profile, f)
+            by_source = {}
+            for name, source in (("good.json", self.sources[1]), ("weak", self.sources[3])):
+                out = os.path.join(live, "score_%s_%s.json" % (name, tolerance_keypress))
+                run([BINARY, "score", "--dataset", self.dataset, "--predictions", source, "--profile", profile_path, "--json", out, "--quiet"])
+                with open(out) as f:
+                    by_source[name] = {c["clip"]: c for c in json.load(f)["clips"]}
+            return by_source
+
+        tight, default = scored(0), scored(None)
+        differs = False
+        for row in rows:
+            expected = tight[row["source"]][row["clip"]]
+            where = (row["source"], row["clip"])
+            self.assertEqual(int(row["tp"]), expected["tp"], where)
+            self.assertEqual(int(row["fp"]), expected["fp"], where)
+            self.assertEqual(int(row["fn"]), expected["fn"], where)
+            self.assertAlmostEqual(float(row["KeyPress_f1"]), expected["per_type"]["KeyPress"]["f1"], 5, where)
+            differs = differs or int(row["tp"]) != default[row["source"]][row["clip"]]["tp"]
+        self.assertTrue(differs, "tolerance 0 should change some clip's TP (else the test proves nothing)")
 
     def test_n_jumps_to_the_next_miss_and_ctrl_e_exports_png_and_mp4(self):
         if not shutil.which("xdotool"):
