@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""`idmscope export --mp4/--png` under Xvfb (and a tolerance slider moved in the live viewer): the exported clip has the source's grid frames, and
+"""`idmscope export --mp4/--png` under Xvfb: the exported clip has the source's grid frames, and
 its frames differ from the source only where the overlays were drawn (the exporter's --mask
-says where, per frame: it renders the overlays alone on black). Also the viewer's Metrics and
-Plots tabs and the arrows on the video, through screenshots."""
+says where, per frame: the overlay layer's coverage). Also the viewer's Metrics and Plots tabs,
+a tolerance slider moved in the live viewer, and the arrows on the video, through screenshots."""
 import csv
 import glob
 import json
