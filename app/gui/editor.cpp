@@ -140,6 +140,39 @@ void editor_flush_before_leaving(AppState& state) {
   std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
 }
 
+namespace {
+
+// Size and modification time of both side files: cheap to read every second.
+std::string side_files_signature(const std::filesystem::path& folder) {
+  std::string signature;
+  for (const char* name : {"annotations.json", "gt_overrides.json"}) {
+    std::error_code code;
+    auto size = std::filesystem::file_size(folder / name, code);
+    auto modified = std::filesystem::last_write_time(folder / name, code);
+    signature += code ? std::string("-") : std::to_string(size) + "@" + std::to_string(modified.time_since_epoch().count());
+    signature += ";";
+  }
+  return signature;
+}
+
+// Another program changed a side file and nothing here is unsaved: reload it now, so the
+// screen shows it, instead of finding out at the next save. (With unsaved edits the save,
+// due within a second, merges.)
+void poll_side_files(AppState& state) {
+  EditorState& editor = state.editor;
+  if (!editor.document.is_open() || editor.show_merge || now_s() - editor.last_disk_check_s < 1.0) return;
+  editor.last_disk_check_s = now_s();
+  std::string signature = side_files_signature(editor.document.folder());
+  bool changed = !editor.disk_signature.empty() && signature != editor.disk_signature;
+  editor.disk_signature = signature;
+  if (!changed || editor.document.dirty()) return;
+  edit::ClipSideState before = editor.document.state();
+  save_and_publish(state);  // with nothing unsaved this reloads what changed on disk
+  if (!(editor.document.state() == before)) state.status = "the side files changed on disk: reloaded " + editor.document.clip_key();
+}
+
+}  // namespace
+
 void editor_sync(AppState& state) {
   EditorState& editor = state.editor;
   if (editor.clip != state.view.clip || editor.dataset_path != state.dataset_path) {
@@ -163,6 +196,7 @@ void editor_sync(AppState& state) {
       now_s() - editor.last_edit_s >= kAutosaveDelay_s) {
     editor_flush(state);
   }
+  poll_side_files(state);
 }
 
 double editor_seconds_until_autosave(const AppState& state) {

@@ -31,6 +31,10 @@ struct EditorState {
   std::string save_status;       // "saved 2 file(s)", or what went wrong
   bool save_failed = false;
   bool show_merge = false;       // the merge dialog is open
+  // Outside changes to the side files (another program, a git pull): their size and mtime,
+  // checked about once a second; a change with no unsaved edits here reloads them.
+  std::string disk_signature;
+  double last_disk_check_s = -1.0;
   std::vector<EditEffect> history;
   // Detail editing and adding (the panel's text fields).
   int focus_detail = 0;          // frames until the detail field takes the keyboard (0: no)

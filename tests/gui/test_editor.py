@@ -148,6 +148,28 @@ class Editor(unittest.TestCase):
         backup = load(annotations_path + ".bak")
         self.assertEqual(backup[key], {str(first): "visible", str(last): "not_predictable"})
 
+    def test_an_outside_change_with_nothing_unsaved_is_reloaded_at_once(self):
+        # A script labels the last action while the viewer sits idle on the clip. The viewer
+        # notices within a couple of seconds and reloads, so labelling the first action then
+        # autosaves straight away: no merge dialog waits for Return, and both labels are on disk.
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        key = self.keys[0]
+        annotations_path = os.path.join(self.dataset, "annotations.json")
+        annotations = load(annotations_path)
+        del annotations[key]
+        with open(annotations_path, "w") as f:
+            json.dump(annotations, f, indent=1)
+        rows = self.gt_rows(key)
+        first, last = rows[0][0], rows[-1][0]
+        external = (
+            "python3 -c \"import json; p='%s'; d=json.load(open(p)); d.setdefault('%s', {})['%d'] = 'not_predictable'; "
+            "json.dump(d, open(p + '.new', 'w')); import os; os.replace(p + '.new', p)\"" % (annotations_path, key, last))
+        self.run_viewer_with_keys(key, [("sleep", 1.0), ("shell", external), ("sleep", 3.0), "Tab", "1", ("sleep", 2.0)],
+                                  "external_reload")
+        saved = load(annotations_path)
+        self.assertEqual(saved[key], {str(first): "visible", str(last): "not_predictable"})
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
