@@ -1,5 +1,5 @@
 // Inference building blocks: PNG writer, downscale, label burn-in, window merge (spec §7),
-// answer parsing, the prediction store, the baseline on drawn frames, text helpers, and an
+// answer parsing, the prediction store, the baseline on drawn frames, text helpers, Retry-After, and an
 // inference run against the fake worker (faults reach the snapshot and the store).
 #include <doctest/doctest.h>
 
@@ -10,6 +10,7 @@
 #include "infer/frame_pipeline.hpp"
 #include "infer/infer_run.hpp"
 #include "infer/prediction_store.hpp"
+#include "infer/retry_after.hpp"
 #include "infer/text_util.hpp"
 #include "infer/window_merge.hpp"
 #include "io/dataset.hpp"
@@ -169,6 +170,72 @@ TEST_CASE("text helpers: base64, template, hash") {
   CHECK(content_hash("abc") == content_hash("abc"));
   CHECK(content_hash("abc") != content_hash("abd"));
   CHECK(content_hash("").size() == 16);
+}
+
+TEST_CASE("retry-after: the three HTTP-date forms name the same instant") {
+  using namespace std::chrono;
+  const sys_seconds expected{784111777s};  // Sun, 06 Nov 1994 08:49:37 UTC
+  const system_clock::time_point now = sys_days(2025y / 6 / 1);
+  CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", now) == expected);       // IMF-fixdate
+  CHECK(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", now) == expected);      // RFC 850
+  CHECK(parse_http_date("Sun Nov  6 08:49:37 1994", now) == expected);            // asctime
+  CHECK(parse_http_date("Sun Nov 06 08:49:37 1994", now) == expected);            // asctime, zero-padded day
+  CHECK(parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT", now) == sys_days(2024y / 3 / 1) + 0s);  // leap day, leap second
+  // RFC 850's two-digit year: up to 50 years ahead stays in this century, beyond is the last one.
+  CHECK(parse_http_date("Monday, 01-Jan-75 00:00:00 GMT", now) == sys_days(2075y / 1 / 1) + 0s);
+  CHECK(parse_http_date("Monday, 01-Jan-76 00:00:00 GMT", now) == sys_days(1976y / 1 / 1) + 0s);
+  CHECK(parse_http_date("Monday, 01-Jan-26 00:00:00 GMT", now) == sys_days(2026y / 1 / 1) + 0s);
+}
+
+TEST_CASE("retry-after: garbage and near misses are not dates") {
+  using namespace std::chrono;
+  const system_clock::time_point now = sys_days(2025y / 6 / 1);
+  for (const char* text : {"", " ", "soon", "GMT", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37", "Sun, 6 Nov 1994 08:49:37 GMT",
+                           "Sun, 06 Nov 94 08:49:37 GMT", "Sun 06 Nov 1994 08:49:37 GMT", "Sun, 06 nov 1994 08:49:37 GMT", "sun, 06 Nov 1994 08:49:37 GMT",
+                           "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 29 Feb 2023 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+                           "Sun, 06 Nov 1994 08:60:00 GMT", "Sun, 06 Nov 1994 8:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT extra",
+                           "Sun, 00 Nov 1994 08:49:37 GMT", "Sun, 06 Nox 1994 08:49:37 GMT", "Sund, 06 Nov 1994 08:49:37 GMT",
+                           "Sun, 06-Nov-94 08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT", "Sunday, 06/Nov/94 08:49:37 GMT",
+                           "Sun Nov 6 08:49:37 94", "Sun Nov 123 08:49:37 1994", "Sunday Nov  6 08:49:37 1994"}) {
+    CAPTURE(text);
+    CHECK_FALSE(parse_http_date(text, now).has_value());
+    CHECK_FALSE(retry_after_delay_s(text, now).has_value());
+  }
+  for (const char* text : {"-1", "+3", "1e3", "0x10", "1.", ".5", "1.2.3", "3 s", "inf", "nan", "3,5"}) {
+    CAPTURE(text);
+    CHECK_FALSE(retry_after_delay_s(text, now).has_value());
+  }
+}
+
+TEST_CASE("retry-after: delay from now, past dates retry at once, absurd waits are capped") {
+  using namespace std::chrono;
+  const sys_seconds date{784111777s};
+  const system_clock::time_point now = date - 2500ms;
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 08:49:37 GMT", now) == doctest::Approx(2.5));
+  CHECK(retry_after_delay_s("Sunday, 06-Nov-94 08:49:37 GMT", now) == doctest::Approx(2.5));
+  CHECK(retry_after_delay_s("Sun Nov  6 08:49:37 1994", now) == doctest::Approx(2.5));
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 08:49:37 GMT", date) == 0.0);                 // this very second
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 08:49:37 GMT", date + hours(24)) == 0.0);     // the past: now
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 09:49:37 GMT", now) == kMaxRetryAfterS);      // an hour ahead
+  CHECK(retry_after_delay_s("Fri, 31 Dec 9999 23:59:59 GMT", now) == kMaxRetryAfterS);
+  CHECK(retry_after_delay_s("3", now) == 3.0);
+  CHECK(retry_after_delay_s("0", now) == 0.0);
+  CHECK(retry_after_delay_s("1.5", now) == 1.5);
+  CHECK(retry_after_delay_s("3600", now) == kMaxRetryAfterS);
+  CHECK(retry_after_delay_s("99999999999999999999999999", now) == kMaxRetryAfterS);
+}
+
+TEST_CASE("retry-after: surrounding whitespace and line ends are ignored") {
+  using namespace std::chrono;
+  const system_clock::time_point now = sys_seconds{784111777s} - 2s;
+  CHECK(retry_after_delay_s("  3 \r\n", now) == 3.0);
+  CHECK(retry_after_delay_s("\t7\t", now) == 7.0);
+  CHECK(retry_after_delay_s(" Sun, 06 Nov 1994 08:49:37 GMT\r\n", now) == 2.0);
+  CHECK(retry_after_delay_s("\tSunday, 06-Nov-94 08:49:37 GMT \r\n", now) == 2.0);
+  CHECK(retry_after_delay_s(" Sun Nov  6 08:49:37 1994\r\n", now) == 2.0);
+  CHECK(parse_http_date("Sun,  06 Nov 1994   08:49:37 GMT", now) == sys_seconds{784111777s});  // runs of spaces inside
+  CHECK_FALSE(retry_after_delay_s("\r\n", now).has_value());
+  CHECK_FALSE(retry_after_delay_s("3 3", now).has_value());
 }
 
 TEST_CASE("prediction store: atomic clip files, run.json keeps unknown keys, loads as a prediction source") {
