@@ -1,10 +1,13 @@
 // Inference building blocks: PNG writer, downscale, label burn-in, window merge (spec §7),
-// answer parsing, the prediction store, the baseline on drawn frames, text helpers, Retry-After, and an
-// inference run against the fake worker (faults reach the snapshot and the store).
+// answer parsing, the prediction store, the baseline on drawn frames, text helpers,
+// Retry-After, and inference runs against the fake worker (faults reach the snapshot and the
+// store; the owner polls and cancels while the run thread works).
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "infer/baseline.hpp"
 #include "infer/frame_pipeline.hpp"
@@ -323,6 +326,49 @@ TEST_CASE("baseline: a scrolled page and a moved pointer") {
   }
   CHECK(scrolls == 1);
   CHECK(moves == 1);
+}
+
+// The owner thread's side of InferRun (what the CLI's progress bar and the GUI panel do) racing
+// the run thread: CI runs this under ThreadSanitizer.
+TEST_CASE("inference run: the owner polls snapshots and cancels while the run thread works") {
+  auto root = fresh_dir("cancel");
+  InferRunOptions options;
+  options.dataset_root = root;
+  options.clips = {{"rec/clip_000_a", root / "rec/clip_000_a.mp4"}, {"rec/clip_001_b", root / "rec/clip_001_b.mp4"}};
+  options.run_name = "cancelled";
+  options.backend = {{"name", "baseline"}};
+  options.worker.argv = {IDMSCOPE_FAKE_WORKER, "slow-run"};  // answers after 10 s unless cancelled
+  options.worker.heartbeat_interval_ms = 50;
+  options.max_clips_in_flight = 1;
+  InferRun run(options);
+  std::string error;
+  REQUIRE(run.start(error));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool running = false;
+  int polls = 0;
+  while (!running && std::chrono::steady_clock::now() < deadline) {
+    InferRunSnapshot snapshot = run.snapshot();
+    ++polls;
+    running = snapshot.clips.at(0).status == ClipRunStatus::Running;
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(running);
+  auto asked = std::chrono::steady_clock::now();
+  run.cancel();
+  while (!run.finished() && std::chrono::steady_clock::now() < deadline) {
+    polls += static_cast<int>(run.snapshot().clips.size() > 0);  // keep reading while it winds down
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(run.wait(5000));
+  CHECK(std::chrono::steady_clock::now() - asked < std::chrono::seconds(2));
+  InferRunSnapshot snapshot = run.snapshot();
+  CHECK(snapshot.failure.empty());
+  CHECK(snapshot.cancelled == 2);  // the running clip (the worker confirmed) and the queued one
+  CHECK(snapshot.clips.at(0).error == "cancelled");
+  CHECK(polls > 1);
+  nlohmann::json record = nlohmann::json::parse(read_file(run_dir(root, "cancelled") / "run.json"));
+  CHECK(record["clips"]["rec/clip_000_a"]["status"] == "cancelled");
+  std::filesystem::remove_all(root);
 }
 
 TEST_CASE("inference run: a crashing worker fails the clips with its error, and the store says so") {
