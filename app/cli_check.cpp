@@ -20,7 +20,8 @@ const char* kCheckHelp =
     "  Problems: unreadable or malformed files, clips without a video or with an undecodable one,\n"
     "  side-file indices out of range, gesture files that disagree with the log.\n"
     "  Notes: keys or buttons still held at the end, releases without a press, events outside\n"
-    "  [start_s, end_s], events within 5 ms of a grid frame boundary.\n"
+    "  [start_s, end_s], events within 5 ms of a grid frame boundary, an editor save that was\n"
+    "  interrupted (checked as it decided; the editor completes it on its next open).\n"
     "  Exit 0: no problems (notes allowed); 1: problems; 2: cannot run.\n";
 
 const char* kSummaryHelp =
@@ -105,6 +106,7 @@ int run_summary(int argc, char** argv) {
   std::printf("Dataset %s: %zu clips\n", root.c_str(), dataset.clips.size());
   std::printf("  annotations.json %s, gt_overrides.json %s\n", dataset.annotations.present ? "present" : "absent",
               dataset.overrides.present ? "present" : "absent");
+  for (const std::string& note : dataset.side_file_notes) std::printf("  note: %s\n", note.c_str());
   std::printf("%-62s %-16s %5s %5s %5s %9s %s\n", "clip", "tag", "keys", "click", "scrl", "labelled", "video");
   for (const DatasetClip& clip : dataset.clips) {
     if (!clip.loaded) {

@@ -87,6 +87,7 @@ int score_dataset_command(Args& args) {
   for (const std::string& side_error : dataset.side_file_errors) {
     std::fprintf(stderr, "idmscope score: %s/%s (file ignored)\n", root.c_str(), side_error.c_str());
   }
+  for (const std::string& note : dataset.side_file_notes) std::fprintf(stderr, "idmscope score: note: %s/%s\n", root.c_str(), note.c_str());
   PredictionSet predictions;
   if (!load_prediction_source(*source, dataset, predictions, error)) {
     std::fprintf(stderr, "idmscope score: %s\n", error.c_str());

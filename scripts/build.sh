@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds one build tree. Usage: scripts/build.sh [BUILD_DIR] [extra cmake args...]
-# IDMSCOPE_BUILD_TARGET=name builds only that target.
+# IDMSCOPE_BUILD_TARGET="name [name...]" builds only those targets (and what they need).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-"$root/build"}
@@ -13,5 +13,8 @@ else
   cmake "$build_dir" "$@" >/dev/null
 fi
 target=()
-if [ -n "${IDMSCOPE_BUILD_TARGET:-}" ]; then target=(--target "$IDMSCOPE_BUILD_TARGET"); fi
+if [ -n "${IDMSCOPE_BUILD_TARGET:-}" ]; then
+  read -r -a names <<<"$IDMSCOPE_BUILD_TARGET"
+  target=(--target "${names[@]}")
+fi
 cmake --build "$build_dir" "${target[@]}" -j "$(nproc)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, and runs every test twice:
-# once in the normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# once in the normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer; then
+# the threaded parts (decode service, worker client, inference run) under ThreadSanitizer.
 # Then a short run of every fuzz target (IDMSCOPE_FUZZ_SECONDS each, default 10; 0 skips).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,10 +20,13 @@ echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
 
-echo "== decode service under ThreadSanitizer"
-IDMSCOPE_BUILD_TARGET=core_tests bash scripts/build.sh "$root/build-tsan" -DIDMSCOPE_TSAN=ON
-TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp" \
-  "$root/build-tsan/tests/core_tests" -tc="decode service*"
+echo "== decode service and inference threads under ThreadSanitizer"
+# Only the two test binaries (infer_tests brings fake_worker and the infer/synth libraries).
+IDMSCOPE_BUILD_TARGET="core_tests infer_tests" bash scripts/build.sh "$root/build-tsan" -DIDMSCOPE_TSAN=ON
+tsan_options="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp"
+TSAN_OPTIONS="$tsan_options" "$root/build-tsan/tests/core_tests" -tc="decode service*"
+# Worker client (reader, stderr and monitor threads) and InferRun (run thread against its owner).
+TSAN_OPTIONS="$tsan_options" "$root/build-tsan/tests/infer_tests"
 
 fuzz_seconds=${IDMSCOPE_FUZZ_SECONDS:-10}
 if [ -f scripts/fuzz.sh ] && [ "$fuzz_seconds" != 0 ]; then

@@ -1,17 +1,21 @@
 // Inference building blocks: PNG writer, downscale, label burn-in, window merge (spec §7),
-// answer parsing, the prediction store, the baseline on drawn frames, text helpers, and an
-// inference run against the fake worker (faults reach the snapshot and the store).
+// answer parsing, the prediction store, the baseline on drawn frames, text helpers,
+// Retry-After, and inference runs against the fake worker (faults reach the snapshot and the
+// store; the owner polls and cancels while the run thread works).
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "infer/baseline.hpp"
 #include "infer/frame_pipeline.hpp"
 #include "infer/infer_run.hpp"
 #include "infer/prediction_store.hpp"
+#include "infer/retry_after.hpp"
 #include "infer/text_util.hpp"
 #include "infer/window_merge.hpp"
 #include "io/dataset.hpp"
@@ -184,6 +188,72 @@ TEST_CASE("text helpers: base64, template, hash") {
   CHECK(content_hash("").size() == 16);
 }
 
+TEST_CASE("retry-after: the three HTTP-date forms name the same instant") {
+  using namespace std::chrono;
+  const sys_seconds expected{784111777s};  // Sun, 06 Nov 1994 08:49:37 UTC
+  const system_clock::time_point now = sys_days(2025y / 6 / 1);
+  CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", now) == expected);       // IMF-fixdate
+  CHECK(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", now) == expected);      // RFC 850
+  CHECK(parse_http_date("Sun Nov  6 08:49:37 1994", now) == expected);            // asctime
+  CHECK(parse_http_date("Sun Nov 06 08:49:37 1994", now) == expected);            // asctime, zero-padded day
+  CHECK(parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT", now) == sys_days(2024y / 3 / 1) + 0s);  // leap day, leap second
+  // RFC 850's two-digit year: up to 50 years ahead stays in this century, beyond is the last one.
+  CHECK(parse_http_date("Monday, 01-Jan-75 00:00:00 GMT", now) == sys_days(2075y / 1 / 1) + 0s);
+  CHECK(parse_http_date("Monday, 01-Jan-76 00:00:00 GMT", now) == sys_days(1976y / 1 / 1) + 0s);
+  CHECK(parse_http_date("Monday, 01-Jan-26 00:00:00 GMT", now) == sys_days(2026y / 1 / 1) + 0s);
+}
+
+TEST_CASE("retry-after: garbage and near misses are not dates") {
+  using namespace std::chrono;
+  const system_clock::time_point now = sys_days(2025y / 6 / 1);
+  for (const char* text : {"", " ", "soon", "GMT", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37", "Sun, 6 Nov 1994 08:49:37 GMT",
+                           "Sun, 06 Nov 94 08:49:37 GMT", "Sun 06 Nov 1994 08:49:37 GMT", "Sun, 06 nov 1994 08:49:37 GMT", "sun, 06 Nov 1994 08:49:37 GMT",
+                           "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 29 Feb 2023 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+                           "Sun, 06 Nov 1994 08:60:00 GMT", "Sun, 06 Nov 1994 8:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT extra",
+                           "Sun, 00 Nov 1994 08:49:37 GMT", "Sun, 06 Nox 1994 08:49:37 GMT", "Sund, 06 Nov 1994 08:49:37 GMT",
+                           "Sun, 06-Nov-94 08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT", "Sunday, 06/Nov/94 08:49:37 GMT",
+                           "Sun Nov 6 08:49:37 94", "Sun Nov 123 08:49:37 1994", "Sunday Nov  6 08:49:37 1994"}) {
+    CAPTURE(text);
+    CHECK_FALSE(parse_http_date(text, now).has_value());
+    CHECK_FALSE(retry_after_delay_s(text, now).has_value());
+  }
+  for (const char* text : {"-1", "+3", "1e3", "0x10", "1.", ".5", "1.2.3", "3 s", "inf", "nan", "3,5"}) {
+    CAPTURE(text);
+    CHECK_FALSE(retry_after_delay_s(text, now).has_value());
+  }
+}
+
+TEST_CASE("retry-after: delay from now, past dates retry at once, absurd waits are capped") {
+  using namespace std::chrono;
+  const sys_seconds date{784111777s};
+  const system_clock::time_point now = date - 2500ms;
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 08:49:37 GMT", now) == doctest::Approx(2.5));
+  CHECK(retry_after_delay_s("Sunday, 06-Nov-94 08:49:37 GMT", now) == doctest::Approx(2.5));
+  CHECK(retry_after_delay_s("Sun Nov  6 08:49:37 1994", now) == doctest::Approx(2.5));
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 08:49:37 GMT", date) == 0.0);                 // this very second
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 08:49:37 GMT", date + hours(24)) == 0.0);     // the past: now
+  CHECK(retry_after_delay_s("Sun, 06 Nov 1994 09:49:37 GMT", now) == kMaxRetryAfterS);      // an hour ahead
+  CHECK(retry_after_delay_s("Fri, 31 Dec 9999 23:59:59 GMT", now) == kMaxRetryAfterS);
+  CHECK(retry_after_delay_s("3", now) == 3.0);
+  CHECK(retry_after_delay_s("0", now) == 0.0);
+  CHECK(retry_after_delay_s("1.5", now) == 1.5);
+  CHECK(retry_after_delay_s("3600", now) == kMaxRetryAfterS);
+  CHECK(retry_after_delay_s("99999999999999999999999999", now) == kMaxRetryAfterS);
+}
+
+TEST_CASE("retry-after: surrounding whitespace and line ends are ignored") {
+  using namespace std::chrono;
+  const system_clock::time_point now = sys_seconds{784111777s} - 2s;
+  CHECK(retry_after_delay_s("  3 \r\n", now) == 3.0);
+  CHECK(retry_after_delay_s("\t7\t", now) == 7.0);
+  CHECK(retry_after_delay_s(" Sun, 06 Nov 1994 08:49:37 GMT\r\n", now) == 2.0);
+  CHECK(retry_after_delay_s("\tSunday, 06-Nov-94 08:49:37 GMT \r\n", now) == 2.0);
+  CHECK(retry_after_delay_s(" Sun Nov  6 08:49:37 1994\r\n", now) == 2.0);
+  CHECK(parse_http_date("Sun,  06 Nov 1994   08:49:37 GMT", now) == sys_seconds{784111777s});  // runs of spaces inside
+  CHECK_FALSE(retry_after_delay_s("\r\n", now).has_value());
+  CHECK_FALSE(retry_after_delay_s("3 3", now).has_value());
+}
+
 TEST_CASE("prediction store: atomic clip files, run.json keeps unknown keys, loads as a prediction source") {
   auto root = fresh_dir("store");
   std::string error;
@@ -335,6 +405,49 @@ TEST_CASE("baseline: the pointer is tracked onto a button that changes and stays
   CHECK(moves["F02"] == expected(2));
   CHECK(moves.count("F03") == 0);  // the caret moved, the pointer did not
   CHECK(moves["F04"] == expected(4));
+}
+
+// The owner thread's side of InferRun (what the CLI's progress bar and the GUI panel do) racing
+// the run thread: CI runs this under ThreadSanitizer.
+TEST_CASE("inference run: the owner polls snapshots and cancels while the run thread works") {
+  auto root = fresh_dir("cancel");
+  InferRunOptions options;
+  options.dataset_root = root;
+  options.clips = {{"rec/clip_000_a", root / "rec/clip_000_a.mp4"}, {"rec/clip_001_b", root / "rec/clip_001_b.mp4"}};
+  options.run_name = "cancelled";
+  options.backend = {{"name", "baseline"}};
+  options.worker.argv = {IDMSCOPE_FAKE_WORKER, "slow-run"};  // answers after 10 s unless cancelled
+  options.worker.heartbeat_interval_ms = 50;
+  options.max_clips_in_flight = 1;
+  InferRun run(options);
+  std::string error;
+  REQUIRE(run.start(error));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool running = false;
+  int polls = 0;
+  while (!running && std::chrono::steady_clock::now() < deadline) {
+    InferRunSnapshot snapshot = run.snapshot();
+    ++polls;
+    running = snapshot.clips.at(0).status == ClipRunStatus::Running;
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(running);
+  auto asked = std::chrono::steady_clock::now();
+  run.cancel();
+  while (!run.finished() && std::chrono::steady_clock::now() < deadline) {
+    polls += static_cast<int>(run.snapshot().clips.size() > 0);  // keep reading while it winds down
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(run.wait(5000));
+  CHECK(std::chrono::steady_clock::now() - asked < std::chrono::seconds(2));
+  InferRunSnapshot snapshot = run.snapshot();
+  CHECK(snapshot.failure.empty());
+  CHECK(snapshot.cancelled == 2);  // the running clip (the worker confirmed) and the queued one
+  CHECK(snapshot.clips.at(0).error == "cancelled");
+  CHECK(polls > 1);
+  nlohmann::json record = nlohmann::json::parse(read_file(run_dir(root, "cancelled") / "run.json"));
+  CHECK(record["clips"]["rec/clip_000_a"]["status"] == "cancelled");
+  std::filesystem::remove_all(root);
 }
 
 TEST_CASE("inference run: a crashing worker fails the clips with its error, and the store says so") {

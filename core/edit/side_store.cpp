@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "io/atomic_write.hpp"
+#include "io/save_journal.hpp"
 
 namespace idm::edit {
 
@@ -21,13 +22,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-std::string pending_name(const fs::path& target) { return "." + target.filename().string() + ".pending"; }
-
-std::string hex(uint64_t value) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
-  return text;
-}
+std::string pending_name(const fs::path& target) { return pending_file_name(target.filename().string()); }
 
 void sync_folder(const fs::path& folder) {
   int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -69,14 +64,7 @@ void remove_dead_temp_files(const fs::path& folder, int& removed) {
 
 }  // namespace
 
-uint64_t content_hash(std::string_view bytes) {
-  uint64_t hash = 1469598103934665603ull;
-  for (unsigned char byte : bytes) {
-    hash ^= byte;
-    hash *= 1099511628211ull;
-  }
-  return hash == 0 ? 1 : hash;  // 0 is reserved for "absent"
-}
+uint64_t content_hash(std::string_view bytes) { return side_file_hash(bytes); }
 
 bool read_side_snapshot(const fs::path& path, SideFileSnapshot& out, std::string& error) {
   out = SideFileSnapshot{};
@@ -110,7 +98,7 @@ bool commit_side_files(const fs::path& folder, const std::vector<SideFileWrite>&
     fs::path pending = folder / pending_name(write.target);
     if (!write_file_atomically(pending, write.content, error)) return false;
     journal["files"].push_back({{"target", write.target.filename().string()}, {"pending", pending.filename().string()},
-                                {"hash", hex(content_hash(write.content))}});
+                                {"hash", side_file_hash_text(content_hash(write.content))}});
   }
   fs::path journal_path = folder / kJournalName;
   if (!write_file_atomically(journal_path, journal.dump(1) + "\n", error)) return false;  // the commit point
@@ -129,29 +117,20 @@ bool commit_side_files(const fs::path& folder, const std::vector<SideFileWrite>&
 bool recover_side_files(const fs::path& folder, std::string& note, std::string& error) {
   note.clear();
   fs::path journal_path = folder / kJournalName;
-  SideFileSnapshot journal_file;
-  if (!read_side_snapshot(journal_path, journal_file, error)) return false;
+  SaveJournal journal;
+  if (!read_save_journal(folder, journal, error)) {
+    if (journal.present) error = journal_path.string() + ": " + error + "; remove it by hand after checking the side files";
+    return false;
+  }
   int finished = 0, removed = 0;
-  if (journal_file.present) {
-    Json journal;
-    try {
-      journal = Json::parse(journal_file.bytes);
-    } catch (const nlohmann::json::exception& parse_error) {
-      error = journal_path.string() + ": not valid JSON (" + parse_error.what() + "); remove it by hand after checking the side files";
-      return false;
-    }
-    if (!journal.is_object() || !journal.contains("files") || !journal["files"].is_array()) {
-      error = journal_path.string() + ": expected {\"files\": [...]}; remove it by hand after checking the side files";
-      return false;
-    }
-    for (const Json& entry : journal["files"]) {
-      if (!entry.is_object() || !entry.value("target", Json()).is_string() || !entry.value("pending", Json()).is_string()) continue;
-      fs::path pending = folder / entry["pending"].get<std::string>();
-      fs::path target = folder / entry["target"].get<std::string>();
+  if (journal.present) {
+    for (const SaveJournalEntry& entry : journal.files) {
+      fs::path pending = folder / entry.pending;
+      fs::path target = folder / entry.target;
       SideFileSnapshot pending_file;
       if (!read_side_snapshot(pending, pending_file, error)) return false;
       if (!pending_file.present) continue;  // installed before the interruption
-      if (entry.value("hash", std::string()) != hex(pending_file.hash)) {
+      if (entry.hash != side_file_hash_text(pending_file.hash)) {
         error = pending.string() + " does not match the save journal; left in place for you to inspect";
         return false;
       }

@@ -10,7 +10,9 @@
 //   4. install:  rename each pending over its target, fsync the folder
 //   5. done:     remove the journal, fsync the folder
 // A crash before 3 leaves the targets untouched (stray pendings are removed on recovery); a
-// crash after 3 is rolled forward by recover_side_files(), which every editor open runs.
+// crash after 3 is rolled forward by recover_side_files(), which every editor open runs. Until
+// then read-only readers see the decided pair through io/save_journal.hpp, which also owns the
+// journal's format.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -18,13 +20,15 @@
 #include <string_view>
 #include <vector>
 
+#include "io/save_journal.hpp"
+
 namespace idm::edit {
 
 inline constexpr const char* kAnnotationsName = "annotations.json";
 inline constexpr const char* kOverridesName = "gt_overrides.json";
-inline constexpr const char* kJournalName = ".idmscope-save.json";
+inline constexpr const char* kJournalName = kSaveJournalName;
 
-// FNV-1a 64 over the bytes; absent files hash to 0 so "absent" differs from "empty".
+// side_file_hash (io/save_journal.hpp); absent files hash to 0 so "absent" differs from "empty".
 uint64_t content_hash(std::string_view bytes);
 
 struct SideFileSnapshot {

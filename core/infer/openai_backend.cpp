@@ -1,8 +1,9 @@
 // The openai backend: one chat-completions request per window over libcurl (one easy handle
 // per request, so K pool threads give K concurrent requests). Images are base64 PNG data
 // URLs, optionally each after a "Frame Fxx:" text part. Retries with exponential backoff on
-// 429/5xx, timeouts, dropped connections and unreadable bodies, honouring Retry-After. The
-// API key is read from the environment variable named in the config, and is never logged.
+// 429/5xx, timeouts, dropped connections and unreadable bodies, honouring Retry-After (seconds
+// or an HTTP-date). The API key is read from the environment variable named in the config, and
+// is never logged.
 #include <curl/curl.h>
 
 #include <cctype>
@@ -18,6 +19,7 @@
 
 #include "infer/backends.hpp"
 #include "infer/frame_pipeline.hpp"
+#include "infer/retry_after.hpp"
 #include "infer/text_util.hpp"
 #include "scoring/profile.hpp"
 
@@ -46,18 +48,14 @@ size_t append_body(char* data, size_t size, size_t count, void* target) {
   return size * count;
 }
 
-// Retry-After: seconds (HTTP-dates are rare on these servers and fall back to our backoff).
+// Keeps the raw Retry-After value (the last one wins); retry_after.hpp reads it.
 size_t read_header(char* data, size_t size, size_t count, void* target) {
-  std::string line(data, size * count);
+  std::string_view line(data, size * count);
   static constexpr std::string_view kName = "retry-after:";
   if (line.size() > kName.size()) {
-    std::string lower = line.substr(0, kName.size());
+    std::string lower(line.substr(0, kName.size()));
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == kName) {
-      char* end = nullptr;
-      double seconds = std::strtod(line.c_str() + kName.size(), &end);
-      if (end != line.c_str() + kName.size() && seconds >= 0) *static_cast<double*>(target) = seconds;
-    }
+    if (lower == kName) *static_cast<std::string*>(target) = std::string(line.substr(kName.size()));
   }
   return size * count;
 }
@@ -149,7 +147,7 @@ class OpenAiBackend final : public Backend {
         return out;
       }
       if (!retryable || attempt == settings_.max_retries) break;
-      double wait_s = retry_after_s >= 0 ? std::min(retry_after_s, 120.0)
+      double wait_s = retry_after_s >= 0 ? retry_after_s  // already capped at kMaxRetryAfterS
                                          : settings_.backoff_base_s * std::pow(2.0, attempt) * (0.75 + 0.5 * std::uniform_real_distribution<>(0, 1)(jitter));
       auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::min(wait_s, 60.0));
       while (std::chrono::steady_clock::now() < until) {
@@ -190,6 +188,7 @@ class OpenAiBackend final : public Backend {
       return false;
     }
     std::string response;
+    std::string retry_after;
     std::string url = settings_.api_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += "/chat/completions";
@@ -208,7 +207,7 @@ class OpenAiBackend final : public Backend {
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &retry_after_s);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &retry_after);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout_s * 1000));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
@@ -219,6 +218,8 @@ class OpenAiBackend final : public Backend {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
+    // An HTTP-date counts from now, when the answer has just arrived.
+    if (std::optional<double> delay_s = retry_after_delay_s(retry_after, std::chrono::system_clock::now())) retry_after_s = *delay_s;
     if (code != CURLE_OK) {
       out.error = url + ": " + curl_easy_strerror(code);
       retryable = code != CURLE_ABORTED_BY_CALLBACK && code != CURLE_URL_MALFORMAT && code != CURLE_UNSUPPORTED_PROTOCOL;

@@ -6,6 +6,7 @@
 #include "gt/gesture.hpp"
 #include "gt/pipeline.hpp"
 #include "io/clip_reader.hpp"
+#include "io/save_journal.hpp"
 
 namespace idm {
 
@@ -35,6 +36,15 @@ bool looks_like_json_array(const std::filesystem::path& path) {
   }
   std::fclose(file);
   return c == '[';
+}
+
+std::string unfinished_save_note(const DecidedSave& save) {
+  std::string files;
+  for (const std::string& target : save.targets) files += (files.empty() ? "" : " and ") + target;
+  std::string how = save.error.empty() ? "read as that save left them (" + std::to_string(save.pending_content.size()) + " from pending copies)"
+                                       : "read as they are";
+  return std::string(kSaveJournalName) + ": an editor save was interrupted before it finished; " + (files.empty() ? "the side files" : files) +
+         " are " + how + ", and the save will be completed when the editor next opens this dataset";
 }
 
 }  // namespace
@@ -81,14 +91,28 @@ bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& o
     }
   }
 
-  auto side = [&](const char* name, auto reader, auto& file) {
+  // An editor save interrupted between its renames: read the pair it decided on, writing nothing
+  // (the editor completes the save on its next open).
+  DecidedSave save = read_decided_save(root);
+  if (!save.error.empty()) out.side_file_errors.push_back(save.error);
+  if (save.unfinished) out.side_file_notes.push_back(unfinished_save_note(save));
+  auto side = [&](const char* name, auto reader, auto parser, auto& file) {
     std::string side_error;
-    if (!reader(root / name, file, side_error)) out.side_file_errors.push_back(std::string(name) + ": " + side_error);
+    auto pending = save.pending_content.find(name);
+    bool ok = pending == save.pending_content.end() ? reader(root / name, file, side_error) : parser(pending->second, name, file, side_error);
+    if (!ok) {
+      std::string origin = pending == save.pending_content.end() ? "" : " (the unfinished save's " + pending_file_name(name) + ")";
+      out.side_file_errors.push_back(std::string(name) + origin + ": " + side_error);
+    }
   };
-  side("annotations.json", read_annotations, out.annotations);
-  side("gt_overrides.json", read_overrides, out.overrides);
-  side("gesture_gt_exp.json", read_gesture_file, out.gesture_exp);
-  side("gesture_gt_norm.json", read_gesture_file, out.gesture_norm);
+  side("annotations.json", read_annotations, parse_annotations_text, out.annotations);
+  side("gt_overrides.json", read_overrides, parse_overrides_text, out.overrides);
+  auto gesture = [&](const char* name, GestureFile& file) {
+    std::string side_error;
+    if (!read_gesture_file(root / name, file, side_error)) out.side_file_errors.push_back(std::string(name) + ": " + side_error);
+  };
+  gesture("gesture_gt_exp.json", out.gesture_exp);
+  gesture("gesture_gt_norm.json", out.gesture_norm);
   return true;
 }
 

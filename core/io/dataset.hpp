@@ -36,6 +36,7 @@ struct Dataset {
   GestureFile gesture_exp;
   GestureFile gesture_norm;
   std::vector<std::string> side_file_errors;  // "annotations.json: ..." when unusable
+  std::vector<std::string> side_file_notes;   // an unfinished editor save, read as it decided (io/save_journal.hpp)
   const DatasetClip* find(const std::string& key) const;
 };
 
@@ -43,7 +44,8 @@ struct DatasetLoadOptions {
   bool probe_videos = true;
 };
 
-// False (with error) only when root is not a readable folder.
+// False (with error) only when root is not a readable folder. Writes nothing: an editor save
+// interrupted after its commit point reads as the pair it saved (see side_file_notes).
 bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& options, Dataset& out, std::string& error);
 
 // The clip key of a clip JSON path relative to the dataset root.

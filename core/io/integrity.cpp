@@ -118,6 +118,7 @@ void check_gesture(const DatasetClip& clip, const GestureFile& file, const char*
 std::vector<Finding> check_dataset(const Dataset& dataset) {
   std::vector<Finding> out;
   for (const std::string& error : dataset.side_file_errors) out.push_back({Severity::Problem, "", "unreadable", error});
+  for (const std::string& note : dataset.side_file_notes) out.push_back({Severity::Note, "", "unfinished-save", note});
   for (const auto* warnings : {&dataset.annotations.warnings, &dataset.overrides.warnings, &dataset.gesture_exp.warnings,
                                &dataset.gesture_norm.warnings}) {
     for (const std::string& warning : *warnings) out.push_back({Severity::Problem, "", "malformed", warning});

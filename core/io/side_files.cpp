@@ -64,6 +64,15 @@ IndexKey index_key_of(const Json& value) {
   return key;
 }
 
+bool side_document_from_text(std::string_view text, Json& root, std::string& error) {
+  if (!parse_side_json(text, root, error)) return false;
+  if (!root.is_object()) {
+    error = std::string("$ is ") + type_phrase(root) + ", expected an object keyed by clip";
+    return false;
+  }
+  return true;
+}
+
 bool read_side_document(const std::filesystem::path& path, Json& root, bool& present, std::string& error) {
   std::error_code code;
   if (!std::filesystem::exists(path, code)) {
@@ -73,13 +82,24 @@ bool read_side_document(const std::filesystem::path& path, Json& root, bool& pre
   present = true;
   JsonText text;
   if (!read_json_text(path, kMaxSmallJsonBytes, text, error)) return false;
-  if (!parse_side_json(text.view(), root, error)) return false;
-  if (!root.is_object()) {
-    error = std::string("$ is ") + type_phrase(root) + ", expected an object keyed by clip";
-    return false;
-  }
-  return true;
+  return side_document_from_text(text.view(), root, error);
 }
+
+void decode_annotations(const std::string& name, AnnotationsFile& out) {
+  for (const auto& [clip_key, value] : out.raw.items()) {
+    out.clips[clip_key] = parse_clip_labels(value, name + ": " + key_location("$", clip_key), out.warnings);
+  }
+}
+
+void decode_overrides(const std::string& name, OverridesFile& out) {
+  for (const auto& [clip_key, value] : out.raw.items()) {
+    ClipOverrides overrides = parse_clip_overrides(value, name + ": " + key_location("$", clip_key));
+    out.warnings.insert(out.warnings.end(), overrides.warnings.begin(), overrides.warnings.end());
+    out.clips[clip_key] = std::move(overrides);
+  }
+}
+
+std::string_view without_bom(std::string_view text) { return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text; }
 
 }  // namespace
 
@@ -182,23 +202,27 @@ ClipOverrides parse_clip_overrides(const Json& value, const std::string& locatio
 
 bool read_annotations(const std::filesystem::path& path, AnnotationsFile& out, std::string& error) {
   if (!read_side_document(path, out.raw, out.present, error)) return false;
-  if (!out.present) return true;
-  std::string name = path.filename().string();
-  for (const auto& [clip_key, value] : out.raw.items()) {
-    out.clips[clip_key] = parse_clip_labels(value, name + ": " + key_location("$", clip_key), out.warnings);
-  }
+  if (out.present) decode_annotations(path.filename().string(), out);
   return true;
 }
 
 bool read_overrides(const std::filesystem::path& path, OverridesFile& out, std::string& error) {
   if (!read_side_document(path, out.raw, out.present, error)) return false;
-  if (!out.present) return true;
-  std::string name = path.filename().string();
-  for (const auto& [clip_key, value] : out.raw.items()) {
-    ClipOverrides overrides = parse_clip_overrides(value, name + ": " + key_location("$", clip_key));
-    out.warnings.insert(out.warnings.end(), overrides.warnings.begin(), overrides.warnings.end());
-    out.clips[clip_key] = std::move(overrides);
-  }
+  if (out.present) decode_overrides(path.filename().string(), out);
+  return true;
+}
+
+bool parse_annotations_text(std::string_view text, const std::string& name, AnnotationsFile& out, std::string& error) {
+  out.present = true;
+  if (!side_document_from_text(without_bom(text), out.raw, error)) return false;
+  decode_annotations(name, out);
+  return true;
+}
+
+bool parse_overrides_text(std::string_view text, const std::string& name, OverridesFile& out, std::string& error) {
+  out.present = true;
+  if (!side_document_from_text(without_bom(text), out.raw, error)) return false;
+  decode_overrides(name, out);
   return true;
 }
 

@@ -49,6 +49,11 @@ bool read_annotations(const std::filesystem::path& path, AnnotationsFile& out, s
 bool read_overrides(const std::filesystem::path& path, OverridesFile& out, std::string& error);
 bool read_gesture_file(const std::filesystem::path& path, GestureFile& out, std::string& error);
 
+// The same for content already in memory (an unfinished save's pending copy): `name` is the file
+// name that warnings start with. A UTF-8 BOM is skipped.
+bool parse_annotations_text(std::string_view text, const std::string& name, AnnotationsFile& out, std::string& error);
+bool parse_overrides_text(std::string_view text, const std::string& name, OverridesFile& out, std::string& error);
+
 // Parses a JSON document held in memory (for the fuzzers and tests).
 bool parse_side_json(std::string_view text, nlohmann::ordered_json& out, std::string& error);
 

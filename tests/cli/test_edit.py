@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """`idmscope edit`: scripted labelling and override editing through the editor's document:
 operations in order, undo/redo, saves that keep everything else, backups, refusals that
-change nothing, and an edit that changes the protocol score."""
+change nothing, and an edit that changes the protocol score. Also `score --dataset`, `check`
+and `summary` on a dataset whose last save was interrupted between its two renames: they read
+the pair the save decided on and write nothing."""
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -15,7 +18,7 @@ BINARY = os.environ.get("IDMSCOPE_BIN", "build/app/idmscope")
 
 def run(*args, expect=0):
     result = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=120)
-    if result.returncode != expect:
+    if expect is not None and result.returncode != expect:
         raise AssertionError("%s exited %d (expected %d)\n%s\n%s" % (" ".join(args), result.returncode, expect,
                                                                      result.stdout[-3000:], result.stderr[-3000:]))
     return result
@@ -31,7 +34,31 @@ def read_bytes(path):
         return f.read()
 
 
+def write_bytes(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def side_file_hash(data):
+    """The editor's journal hash (io/save_journal.cpp): FNV-1a 64 with its offset basis, never 0, as 16 hex digits."""
+    value = 1469598103934665603
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % (value or 1)
+
+
+def tree_digest(folder):
+    """Every file under folder with the SHA-256 of its bytes: what a read-only command must not change."""
+    out = {}
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(directory, name)
+            out[os.path.relpath(path, folder)] = hashlib.sha256(read_bytes(path)).hexdigest()
+    return out
+
+
 class Edit(unittest.TestCase):
+    maxDiff = None
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="idmscope-edit-")
@@ -57,9 +84,9 @@ class Edit(unittest.TestCase):
             with open(path, "w") as f:
                 json.dump(data, f, indent=2)
 
-    def show(self, key):
+    def show(self, key, dataset=None):
         """(label index, frame, type, detail, provenance, label) rows of `edit --show --dry-run`."""
-        out = run("edit", self.dataset, "--clip", key, "--show", "--dry-run").stdout.splitlines()
+        out = run("edit", dataset or self.dataset, "--clip", key, "--show", "--dry-run").stdout.splitlines()
         rows = []
         for line in out[1:]:
             parts = line.split()
@@ -146,6 +173,99 @@ class Edit(unittest.TestCase):
         after = clip_score()
         self.assertEqual(after["gt_count"], before["gt_count"] - 1)
         self.assertEqual(after["tp"] + after["fn"], before["tp"] + before["fn"] - 1)
+
+    def clip_scores(self, dataset, key):
+        """`score --dataset` (protocol, the good predictions) of one clip and overall, its JSON written outside the dataset."""
+        out = os.path.join(self.tmp, "score-%s.json" % self._testMethodName)
+        result = run("score", "--dataset", dataset, "--predictions", os.path.join(self.pristine, "predictions", "good.json"),
+                     "--profile", "protocol", "--json", out)
+        summary = load(out)
+        os.remove(out)
+        return next(c for c in summary["clips"] if c["clip"] == key), summary["overall"], result.stderr
+
+    def check_findings(self, dataset):
+        result = run("check", dataset, "--json", "-", expect=None)
+        return result.returncode, [(f["kind"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+
+    def saved_pair(self, key):
+        """The new pair, made by the real editor in a copy: a deleted KeyPress (the protocol score
+        changes) and a labelled addition (its label index exists only in the new gt_overrides.json)."""
+        saved = self.dataset + "-saved"
+        shutil.rmtree(saved, ignore_errors=True)
+        shutil.copytree(self.dataset, saved)
+        rows = [r for r in self.show(key, saved) if r[4] == "original" and r[2] == "KeyPress" and 2 <= r[1] <= 22
+                and r[5] in ("-", "visible", "inferable")]
+        self.assertTrue(rows)
+        run("edit", saved, "--clip", key, "--delete", str(rows[0][0]), "--add", "F12:KeyPress:Q")
+        added = [r[0] for r in self.show(key, saved) if r[4] == "added" and r[3] == "Q"]
+        self.assertEqual(len(added), 1)
+        run("edit", saved, "--clip", key, "--label", "%d=visible" % added[0])
+        return saved, read_bytes(os.path.join(saved, "annotations.json")), read_bytes(os.path.join(saved, "gt_overrides.json"))
+
+    def test_score_and_check_read_a_save_killed_between_its_renames_as_saved_and_write_nothing(self):
+        key = self.keys[0]
+        saved, new_annotations, new_overrides = self.saved_pair(key)
+        # The state a SIGKILL between the two renames leaves (as in tests/edit/test_edit_crash.cpp):
+        # both pending copies written, the journal written (the commit point), the first rename done.
+        write_bytes(os.path.join(self.dataset, ".annotations.json.pending"), new_annotations)
+        write_bytes(os.path.join(self.dataset, ".gt_overrides.json.pending"), new_overrides)
+        journal = {"files": [{"target": name, "pending": "." + name + ".pending", "hash": side_file_hash(data)}
+                             for name, data in (("annotations.json", new_annotations), ("gt_overrides.json", new_overrides))]}
+        write_bytes(os.path.join(self.dataset, ".idmscope-save.json"), (json.dumps(journal, indent=1) + "\n").encode())
+        os.replace(os.path.join(self.dataset, ".annotations.json.pending"), self.annotations)
+
+        # What a reader that ignores the journal sees: new labels on old overrides.
+        mixed = self.dataset + "-mixed"
+        shutil.rmtree(mixed, ignore_errors=True)
+        shutil.copytree(self.dataset, mixed)
+        os.remove(os.path.join(mixed, ".idmscope-save.json"))
+        os.remove(os.path.join(mixed, ".gt_overrides.json.pending"))
+        self.assertIn("index-out-of-range", [kind for kind, _ in self.check_findings(mixed)[1]])  # the label of the addition
+        expected_clip, expected_overall, _ = self.clip_scores(saved, key)
+        mixed_clip, _, _ = self.clip_scores(mixed, key)
+        self.assertNotEqual(mixed_clip, expected_clip)  # the deletion is missing
+
+        before = tree_digest(self.dataset)
+        clip, overall, stderr = self.clip_scores(self.dataset, key)
+        self.assertEqual(clip, expected_clip)
+        self.assertEqual(overall, expected_overall)
+        self.assertIn(".idmscope-save.json: an editor save was interrupted", stderr)
+        self.assertIn("will be completed when the editor next opens this dataset", stderr)
+        # check reports what it reports on the saved pair (the addition's label is in range), plus one note.
+        saved_code, saved_findings = self.check_findings(saved)
+        code, findings = self.check_findings(self.dataset)
+        self.assertEqual(code, saved_code)
+        self.assertEqual([f for f in findings if f[0] != "unfinished-save"], saved_findings)
+        self.assertNotIn("index-out-of-range", [kind for kind, _ in findings])
+        self.assertEqual(len([kind for kind, _ in findings if kind == "unfinished-save"]), 1)
+        text = run("check", self.dataset, expect=saved_code).stdout
+        self.assertIn("unfinished-save", text)
+        self.assertIn("note: .idmscope-save.json: an editor save was interrupted", run("summary", self.dataset).stdout)
+        self.assertEqual(tree_digest(self.dataset), before)  # read-only: nothing written, renamed or removed
+
+        # The editor's next open completes the save; the scores stay the same.
+        run("edit", self.dataset, "--clip", key, "--show", "--dry-run")
+        self.assertFalse(os.path.exists(os.path.join(self.dataset, ".idmscope-save.json")))
+        self.assertFalse(os.path.exists(os.path.join(self.dataset, ".gt_overrides.json.pending")))
+        self.assertEqual(read_bytes(self.overrides), new_overrides)
+        clip, overall, stderr = self.clip_scores(self.dataset, key)
+        self.assertEqual((clip, overall), (expected_clip, expected_overall))
+        self.assertNotIn("interrupted", stderr)
+
+    def test_a_save_killed_before_its_commit_point_reads_as_the_old_pair(self):
+        key = self.keys[0]
+        _, new_annotations, new_overrides = self.saved_pair(key)
+        old_clip, old_overall, _ = self.clip_scores(self.dataset, key)
+        old_check = self.check_findings(self.dataset)
+        # Both pending copies written, no journal: the save never took effect.
+        write_bytes(os.path.join(self.dataset, ".annotations.json.pending"), new_annotations)
+        write_bytes(os.path.join(self.dataset, ".gt_overrides.json.pending"), new_overrides)
+        before = tree_digest(self.dataset)
+        clip, overall, stderr = self.clip_scores(self.dataset, key)
+        self.assertEqual((clip, overall), (old_clip, old_overall))
+        self.assertNotIn("interrupted", stderr)
+        self.assertEqual(self.check_findings(self.dataset), old_check)
+        self.assertEqual(tree_digest(self.dataset), before)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -91,5 +92,12 @@ inline std::string read_text(const std::string& path) {
 }
 
 inline nlohmann::ordered_json read_json_file(const std::filesystem::path& path) { return nlohmann::ordered_json::parse(read_text(path.string())); }
+
+// Every file in the folder with its bytes: what a read-only reader must leave as it was.
+inline std::map<std::string, std::string> folder_contents(const std::filesystem::path& folder) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) out[entry.path().filename().string()] = read_text(entry.path().string());
+  return out;
+}
 
 }  // namespace idm::test

@@ -2,7 +2,8 @@
 // moments, 1,000 times. Every save writes generation g into both files (labels 0..7 hold g in
 // base 4, the detail edit of item 7 holds "G<g>"). After every kill, once the next editor open
 // has run its recovery, both files must parse and hold the same generation, equal to the last
-// save the child finished or the one it was in; nothing else in the files may change.
+// save the child finished or the one it was in; nothing else in the files may change. Before that
+// recovery, the dataset loader (score, check) must already see that same pair, writing nothing.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "edit_fixture.hpp"
+#include "io/dataset.hpp"
 
 using namespace idm;
 using namespace idm::edit;
@@ -94,7 +96,7 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
     save_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - before).count() / 5;
   }
   const int64_t max_delay_us = std::clamp<int64_t>(10 * save_us + 3000, 3000, 400000);
-  int rolled_forward = 0, temps_removed = 0, mixed_before_recovery = 0, killed_mid_save = 0;
+  int rolled_forward = 0, temps_removed = 0, mixed_before_recovery = 0, killed_mid_save = 0, loader_saw_unfinished = 0;
   int64_t total_saves = 0;
   auto started = std::chrono::steady_clock::now();
   for (int kill = 0; kill < kKills; ++kill) {
@@ -123,6 +125,17 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
     ClipSideState raw = clip_entries(annotations, overrides, kClip);
     if (labels_generation(raw) != overrides_generation(raw) % (1 << (2 * kLabelDigits))) ++mixed_before_recovery;
 
+    // A read-only reader sees the decided pair already, and leaves the folder as it is.
+    auto folder_before = folder_contents(dir.path());
+    Dataset dataset;
+    std::string load_error;
+    REQUIRE_MESSAGE(load_dataset(dir.path(), DatasetLoadOptions{false}, dataset, load_error), load_error);
+    REQUIRE(folder_contents(dir.path()) == folder_before);
+    REQUIRE_MESSAGE(dataset.side_file_errors.empty(), (dataset.side_file_errors.empty() ? "" : dataset.side_file_errors[0]));
+    ClipSideState loaded = clip_entries(dataset.annotations.raw, dataset.overrides.raw, kClip);
+    REQUIRE_MESSAGE(labels_generation(loaded) == overrides_generation(loaded) % (1 << (2 * kLabelDigits)), "kill " << kill << ": the loader saw a mixed pair");
+    loader_saw_unfinished += !dataset.side_file_notes.empty();
+
     std::string note, error;
     REQUIRE_MESSAGE(recover_side_files(dir.path(), note, error), error);
     rolled_forward += note.starts_with("finished");
@@ -133,6 +146,7 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
     int64_t on_disk = overrides_generation(state);
     REQUIRE_MESSAGE(labels_generation(state) == on_disk % (1 << (2 * kLabelDigits)), "kill " << kill << ": the two files disagree");
     REQUIRE_MESSAGE((on_disk == reported || on_disk == reported + 1), "kill " << kill << ": generation " << on_disk << ", child finished " << reported);
+    REQUIRE_MESSAGE(overrides_generation(loaded) == on_disk, "kill " << kill << ": the loader saw generation " << overrides_generation(loaded) << ", recovery gave " << on_disk);
     killed_mid_save += on_disk == reported + 1;  // the kill came after the commit point, before the report
     REQUIRE(annotations.at("_meta") == fixture_annotations().at("_meta"));
     REQUIRE(annotations.at(kOtherClip) == fixture_annotations().at(kOtherClip));
@@ -144,7 +158,8 @@ TEST_CASE("edit crash: 1,000 SIGKILLs during saves never leave a mixed or trunca
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   MESSAGE("kills " << kKills << ", saves finished " << total_saves << ", kills after a save's commit point rolled forward "
-                   << rolled_forward << ", pair mixed before recovery " << mixed_before_recovery << ", recoveries that removed temp files "
+                   << rolled_forward << ", pair mixed before recovery " << mixed_before_recovery << " (the loader saw an unfinished save "
+                   << loader_saw_unfinished << " times, never a mixed pair), recoveries that removed temp files "
                    << temps_removed << ", kills that landed after a save took effect " << killed_mid_save << ", one save " << save_us << " us, kill delay 0.." << max_delay_us << " us, seconds " << seconds);
   CHECK(total_saves >= kKills / 4);  // the kills really landed among saves (about 10 saves per kill on tmpfs; fewer under ASan and load)
 }

@@ -3,10 +3,12 @@
 concurrency benchmark. It answers each window with perturbed ground truth computed from the
 dataset's clip logs (the window is named by idmscope's X-Idmscope-Clip / X-Idmscope-Window-Start
 headers), and injects faults on a window's first attempt: 429 with Retry-After, 500, a slow
-answer, malformed JSON and a dropped connection. Successful answers come wrapped in think tags,
-code fences or box tokens, or plain.
+answer, malformed JSON and a dropped connection. With --rate-limit-dates every window's first
+attempt is instead a 429 whose Retry-After is an HTTP-date 2 s ahead, in the three forms
+(IMF-fixdate, RFC 850, asctime) in turn. Successful answers come wrapped in think tags, code
+fences or box tokens, or plain.
 
-  mock_openai.py --dataset DIR [--latency-ms 200] [--faults] [--require-key KEY] [--port 0]
+  mock_openai.py --dataset DIR [--latency-ms 200] [--faults | --rate-limit-dates] [--require-key KEY] [--port 0]
 
 Prints "PORT <n>" on stdout once listening. GET /stats gives request counts and the peak
 number of requests in flight.
@@ -25,6 +27,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 MODIFIERS = {"ShiftLeft", "ShiftRight", "ControlLeft", "ControlRight", "Alt", "AltGr", "MetaLeft", "MetaRight"}
 FAULTS = ["429", "500", "slow", "malformed", "drop"]
 WRAPS = ["plain", "think", "fence", "box"]
+DATE_FORMS = ["imf", "rfc850", "asctime"]
+# Fixed English names: the HTTP-date forms must not follow the locale.
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def key_name(name):
@@ -76,6 +82,17 @@ def perturbed_window(items, start, size, seed):
     return out
 
 
+def http_date(seconds, form):
+    """An HTTP-date (RFC 9110 section 5.6.7) for a UTC time in whole seconds."""
+    t = time.gmtime(seconds)
+    day, month, clock = DAY_NAMES[t.tm_wday], MONTH_NAMES[t.tm_mon - 1], "%02d:%02d:%02d" % (t.tm_hour, t.tm_min, t.tm_sec)
+    if form == "imf":
+        return "%s, %02d %s %04d %s GMT" % (day[:3], t.tm_mday, month, t.tm_year, clock)
+    if form == "rfc850":
+        return "%s, %02d-%s-%02d %s GMT" % (day, t.tm_mday, month, t.tm_year % 100, clock)
+    return "%s %s %2d %s %04d" % (day[:3], month, t.tm_mday, clock, t.tm_year)  # asctime
+
+
 class State:
     def __init__(self, args):
         self.args = args
@@ -89,6 +106,7 @@ class State:
         self.in_flight = 0
         self.peak_in_flight = 0
         self.faults_sent = {f: 0 for f in FAULTS}
+        self.retry_after_forms = {f: 0 for f in DATE_FORMS}
         self.gt_cache = {}
 
     def gt(self, clip_key):
@@ -130,6 +148,7 @@ def make_handler(state):
                     self.send_json(200, {"requests": state.requests, "in_flight": state.in_flight, "peak_in_flight": state.peak_in_flight,
                                          "faults": state.faults_sent, "windows": len(state.attempts),
                                          "retry_after_gaps_s": state.retry_after_gaps,
+                                         "retry_after_forms": state.retry_after_forms,
                                          "labelled_requests": state.labelled_requests})
             else:
                 self.send_json(404, {"error": "not found"})
@@ -174,6 +193,14 @@ def make_handler(state):
                 order = state.order[window]
             digest = int(hashlib.sha256(f"{clip_key}#{start}#{args.seed}".encode()).hexdigest(), 16)
             time.sleep(args.latency_ms / 1000.0)
+            if args.rate_limit_dates and attempt == 0:
+                form = DATE_FORMS[order % len(DATE_FORMS)]
+                # Whole seconds: the client may retry up to 1 s before now + 2 s, never sooner than now + 1 s.
+                retry_at = http_date(int(time.time()) + 2, form)
+                with state.lock:
+                    state.retry_after_forms[form] += 1
+                    state.rate_limited_at[window] = time.monotonic()
+                return self.send_json(429, {"error": "rate limited"}, [("Retry-After", retry_at)])
             # Faults on first attempts only, cycling so that any 6 windows see every kind.
             if args.faults and attempt == 0 and order % 6 != 5:
                 fault = FAULTS[order % 6]
@@ -215,6 +242,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--rate-limit-dates", action="store_true")
     parser.add_argument("--slow-s", type=float, default=3.0)
     parser.add_argument("--require-key", default="")
     parser.add_argument("--seed", type=int, default=1)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`idmscope infer` end to end: the real worker, the baseline, the openai backend against the
-loopback mock server (429 + Retry-After, 500, slow answers, malformed JSON, dropped
+loopback mock server (429 + Retry-After in seconds and as HTTP-dates, 500, slow answers, malformed JSON, dropped
 connections, think tags, code fences), resumable runs, API keys, import, the command
 backend, Ctrl+C cancel, a crashing worker, and `idmscope score` reading the store."""
 import glob
@@ -132,6 +132,22 @@ class InferTest(unittest.TestCase):
         self.assertIn("2 skipped", result.stdout)
         self.assertEqual(self.mock.stats()["requests"], requests)
         self.assertGreater(requests, before)
+
+    def test_retry_after_http_dates_are_honoured(self):
+        dated = Mock(self.dataset, "--rate-limit-dates")
+        try:
+            result = run("infer", self.dataset, "--backend", "openai", "--run", "dated", "--api-url", dated.url, "--model", "m",
+                         "--concurrency", "4", "--max-edge", "320", "--clips", "*clip_000*")
+            self.assertIn("1 complete", result.stdout)
+            stats = dated.stats()
+            self.assertEqual(stats["retry_after_forms"], {"imf": 2, "rfc850": 1, "asctime": 1})  # 4 windows, forms in turn
+            gaps = stats["retry_after_gaps_s"]
+            self.assertEqual(len(gaps), 4)
+            # The date was 2 s ahead in whole seconds, so >= 1 s; our own backoff would retry after <= 0.625 s.
+            self.assertGreaterEqual(min(gaps), 0.95, gaps)
+            self.assertLess(max(gaps), 5, gaps)
+        finally:
+            dated.close()
 
     def test_api_key_problems(self):
         env = dict(os.environ)
