@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "recent.hpp"
@@ -45,6 +46,11 @@ void open_dataset(AppState& state, DecodeService& service, const std::string& pa
   state.view = ClipView{};
   state.grid_frame = 0;
   state.status = "opened " + path + " (" + std::to_string(state.dataset.clips.size()) + " clips)";
+  // Unusable side files and an interrupted editor save are said at once (all of them on stderr).
+  for (const std::vector<std::string>* messages : {&state.dataset.side_file_errors, &state.dataset.side_file_notes}) {
+    for (const std::string& message : *messages) std::fprintf(stderr, "idmscope: %s/%s\n", path.c_str(), message.c_str());
+    if (!messages->empty()) state.status += "; " + messages->front();
+  }
   if (!remember_dataset(path, error)) state.status += "; recent list not saved: " + error;
   if (!state.dataset.clips.empty()) select_clip(state, service, 0);
 }

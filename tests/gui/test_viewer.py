@@ -128,6 +128,13 @@ class Viewer(unittest.TestCase):
         with open(os.path.join(broken, self.keys[0] + ".mp4"), "wb") as f:
             f.write(b"not a video")
         self.screenshot("broken", broken, "--clip", self.keys[0])
+        # An unusable side file is named on opening (the status line shows the same message).
+        with open(os.path.join(broken, "annotations.json"), "w") as f:
+            f.write('{"broken')
+        result = subprocess.run(XVFB + [BINARY, broken, "--quit-after", "1", "--size", "800x600"], capture_output=True, text=True,
+                                timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(os.path.join(broken, "annotations.json") + ": not valid JSON", result.stderr)
 
     def live_keys(self, name, start_frame, keys, env=None, before_keys="true"):
         """Runs the viewer in a live window at `start_frame`, sends `keys` (xdotool names) with
