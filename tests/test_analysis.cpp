@@ -131,6 +131,14 @@ TEST_CASE("confusion list: a missed GT key paired with the nearest hallucinated 
     if (clip == 2) item.evaluation.predictions[0].action.detail = "P";
     score.clips.push_back(item);
   }
+  // A scroll predicted with the right direction but 2 frames late: a timing miss, not listed.
+  DatasetClipScore late;
+  GtOutcome scroll;
+  scroll.item.action = {5, ActionType::MouseScroll, "up"};
+  scroll.outcome = Outcome::FalseNegative;
+  late.evaluation.gt.push_back(scroll);
+  late.evaluation.predictions.push_back({{7, ActionType::MouseScroll, "up"}, Outcome::FalsePositive, -1});
+  score.clips.push_back(late);
   std::vector<Confusion> list = confusion_list(score);
   REQUIRE(list.size() == 2);
   CHECK(list[0].gt_detail == "Cmd+Shift+P");

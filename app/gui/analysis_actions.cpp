@@ -211,4 +211,6 @@ void step_analysis_exports(AppState& state, AnalysisUi& ui) {
 
 bool analysis_export_busy(const AnalysisUi& ui) { return ui.mp4_job != nullptr; }
 
+bool analysis_work_pending(const AnalysisUi& ui) { return ui.sweep_pending.valid(); }
+
 }  // namespace idm::gui

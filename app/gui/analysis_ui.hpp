@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct AnalysisUi {
   int confusion_source = 0;
   std::string sweep_key;                   // what the cached sweeps were computed for
   std::vector<std::vector<analysis::SweepPoint>> sweeps;  // per source
+  // The sweep scores the dataset 11 times per source: it runs on its own thread, on copies of
+  // the dataset and sources, while the plot keeps the previous curves.
+  std::future<std::vector<std::vector<analysis::SweepPoint>>> sweep_pending;
+  std::string sweep_pending_key;
   std::string confusion_key;               // what the cached confusion list was computed for
   std::vector<analysis::Confusion> confusions;
   // Exports, run after the frame is drawn.
@@ -73,5 +78,7 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
 void step_analysis_exports(AppState& state, AnalysisUi& ui);
 // An export is under way: the UI keeps drawing instead of waiting for input.
 bool analysis_export_busy(const AnalysisUi& ui);
+// Background work whose result is not on screen yet (a tolerance sweep).
+bool analysis_work_pending(const AnalysisUi& ui);
 
 }  // namespace idm::gui

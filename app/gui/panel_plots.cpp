@@ -1,11 +1,14 @@
 // The plots panel, drawn on ImDrawList: per-frame dx and dy of GT against each source, the
 // predicted-vs-GT scatter with fitted lines and R², the tolerance sweep, and the confusion list
 // of the most common wrong details. Each has axes, hover values and a legend.
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <future>
+#include <memory>
 
 #include "analysis/clip_motion.hpp"
 #include "analysis/confusion.hpp"
@@ -114,11 +117,39 @@ void scatter_plot(const AppState& state, const AnalysisUi& ui, ImVec2 size) {
   plot.finish(legend);
 }
 
+// What a sweep depends on: the dataset, the profile's scored types, the sources, and (through
+// each source's current totals) the labels and overrides being edited.
 std::string sweep_key(const AppState& state) {
   std::string key = state.dataset_path + "|" + state.profile.name;
   for (int type = 0; type < kActionTypeCount; ++type) key += "|" + std::to_string(state.profile.scored[static_cast<size_t>(type)]);
-  for (const Source& source : state.sources) key += "|" + source.predictions.path.string();
+  for (const Source& source : state.sources) {
+    key += "|" + source.predictions.path.string();
+    for (const Counts& counts : source.score.per_type) {
+      key += ":" + std::to_string(counts.tp) + "," + std::to_string(counts.fp) + "," + std::to_string(counts.fn) + "," +
+             std::to_string(counts.neutral);
+    }
+  }
   return key;
+}
+
+// Starts the sweep for `key` on a thread (one at a time: a newer key waits for the running one),
+// and takes its result once it is there.
+void update_sweeps(const AppState& state, AnalysisUi& ui, const std::string& key) {
+  if (ui.sweep_pending.valid() && ui.sweep_pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    ui.sweeps = ui.sweep_pending.get();
+    ui.sweep_key = ui.sweep_pending_key;
+  }
+  if (key == ui.sweep_key || ui.sweep_pending.valid()) return;
+  auto dataset = std::make_shared<const Dataset>(state.dataset);
+  std::vector<PredictionSet> sources;
+  for (const Source& source : state.sources) sources.push_back(source.predictions);
+  ui.sweep_pending_key = key;
+  ui.sweep_pending = std::async(std::launch::async, [dataset, sources = std::move(sources), profile = state.profile] {
+    std::vector<std::vector<analysis::SweepPoint>> sweeps;
+    for (const PredictionSet& source : sources) sweeps.push_back(analysis::tolerance_sweep(*dataset, source, profile));
+    glfwPostEmptyEvent();  // wake the idle UI to show it
+    return sweeps;
+  });
 }
 
 void draw_marker(ImDrawList* draw, ImVec2 at, int type, ImU32 colour) {
@@ -131,18 +162,15 @@ void draw_marker(ImDrawList* draw, ImVec2 at, int type, ImU32 colour) {
 }
 
 void sweep_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
-  // Scoring the dataset 11 times per source: cached until the profile or the sources change.
+  // Scoring the dataset 11 times per source: cached until what it depends on changes.
   std::string key = sweep_key(state);
-  if (key != ui.sweep_key) {
-    ui.sweeps.clear();
-    for (const Source& source : state.sources) ui.sweeps.push_back(analysis::tolerance_sweep(state.dataset, source.predictions, state.profile));
-    ui.sweep_key = key;
-  }
-  Plot plot("##sweep", size, -0.3, 10.3, 0, 1.02, "tolerance (frames)", "F1 vs tolerance");
+  update_sweeps(state, ui, key);
+  bool stale = key != ui.sweep_key;
+  Plot plot("##sweep", size, -0.3, 10.3, 0, 1.02, "tolerance (frames)", stale ? "F1 vs tolerance (updating...)" : "F1 vs tolerance");
   ImDrawList* draw = plot.draw();
   static const char* marker_names[] = {"circle", "square", "triangle", "diamond"};
   std::vector<std::pair<std::string, ImU32>> legend;
-  for (size_t s = 0; s < ui.sweeps.size(); ++s) {
+  for (size_t s = 0; s < ui.sweeps.size() && s < state.sources.size(); ++s) {
     legend.push_back({state.sources[s].predictions.name, source_colour(s)});
     for (int type = 0; type < kActionTypeCount; ++type) {
       if (!state.profile.scored[static_cast<size_t>(type)]) continue;

@@ -378,7 +378,8 @@ int run_viewer(const ViewerOptions& options) {
 
       if (options.screenshot) {
         bool native_pending = options.native_source_frame >= 0 && (!native_requested || uploaded != state.view.native.get());
-        bool ready = state.dataset.clips.empty() || !state.view.video_error.empty() || (uploaded != nullptr && !native_pending);
+        bool ready = (state.dataset.clips.empty() || !state.view.video_error.empty() || (uploaded != nullptr && !native_pending)) &&
+                     !analysis_work_pending(analysis);  // a screenshot shows finished plots
         if (ready && ++frames_with_target >= 3) {  // a few frames so the layout has settled
           std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
           render::read_framebuffer(width, height, pixels.data());

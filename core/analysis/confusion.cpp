@@ -26,6 +26,9 @@ std::vector<Confusion> confusion_list(const DatasetScore& score, int max_frame_d
       }
       if (best < 0) continue;
       used[static_cast<size_t>(best)] = true;
+      // The right detail at the wrong frame is a timing miss, not a confusion: paired (so the
+      // prediction is not matched again) but not listed.
+      if (evaluation.predictions[static_cast<size_t>(best)].action.detail == action.detail) continue;
       ++counts[{static_cast<int>(action.type), action.detail, evaluation.predictions[static_cast<size_t>(best)].action.detail}];
     }
   }
