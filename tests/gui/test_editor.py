@@ -61,6 +61,15 @@ class Editor(unittest.TestCase):
             shutil.copy(screen, os.path.join(os.environ["IDMSCOPE_GUI_KEEP"], name + ".png"))
         return screen
 
+    def without_labels(self, key):
+        """Removes the clip's labels from annotations.json; returns that file's path."""
+        annotations_path = os.path.join(self.dataset, "annotations.json")
+        annotations = load(annotations_path)
+        del annotations[key]
+        with open(annotations_path, "w") as f:
+            json.dump(annotations, f, indent=1)
+        return annotations_path
+
     def gt_rows(self, key):
         """The clip's GT after overrides in the editor's order: (index, frame, type, detail)."""
         out = subprocess.run([BINARY, "edit", self.dataset, "--clip", key, "--show", "--dry-run"], check=True,
@@ -126,11 +135,7 @@ class Editor(unittest.TestCase):
         if not shutil.which("xdotool") or not shutil.which("import"):
             self.skipTest("xdotool or ImageMagick not installed")
         key = self.keys[0]
-        annotations_path = os.path.join(self.dataset, "annotations.json")
-        annotations = load(annotations_path)
-        del annotations[key]
-        with open(annotations_path, "w") as f:
-            json.dump(annotations, f, indent=1)
+        annotations_path = self.without_labels(key)
         rows = self.gt_rows(key)
         first, second, last = rows[0][0], rows[1][0], rows[-1][0]
         # While the viewer is open (and has autosaved the first label), a script labels the last
@@ -155,11 +160,7 @@ class Editor(unittest.TestCase):
         if not shutil.which("xdotool") or not shutil.which("import"):
             self.skipTest("xdotool or ImageMagick not installed")
         key = self.keys[0]
-        annotations_path = os.path.join(self.dataset, "annotations.json")
-        annotations = load(annotations_path)
-        del annotations[key]
-        with open(annotations_path, "w") as f:
-            json.dump(annotations, f, indent=1)
+        annotations_path = self.without_labels(key)
         rows = self.gt_rows(key)
         first, last = rows[0][0], rows[-1][0]
         external = (
