@@ -17,6 +17,7 @@
 #include "folder_picker.hpp"
 #include "frame_stats.hpp"
 #include "infer_panel.hpp"
+#include "quit_signals.hpp"
 #include "key_input.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
@@ -180,6 +181,7 @@ int run_viewer(const ViewerOptions& options) {
     std::fprintf(stderr, "idmscope: cannot start the window system (no display? run under xvfb-run)\n");
     return 1;
   }
+  QuitSignals quit;  // before GL and the decode threads start, so they all leave the signals to it
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -236,6 +238,7 @@ int run_viewer(const ViewerOptions& options) {
     const double started_s = glfwGetTime();
     double frame_started_s = started_s;
     while (!glfwWindowShouldClose(window)) {
+      if (quit.requested()) glfwSetWindowShouldClose(window, 1);
       bool animating = state.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
       if (!animating && settle_frames == 0 && (infer_busy(infer_ui) || analysis_export_busy(analysis))) {
@@ -412,6 +415,7 @@ int run_viewer(const ViewerOptions& options) {
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
+  quit.stop();
   glfwTerminate();
   return status;
 }

@@ -171,6 +171,20 @@ class Editor(unittest.TestCase):
         saved = load(annotations_path)
         self.assertEqual(saved[key], {str(first): "visible", str(last): "not_predictable"})
 
+    def test_sigterm_right_after_a_label_still_saves_it(self):
+        # Killed (SIGTERM, as a session logout or `kill` does) 0.3 s after labelling, well before
+        # the 1 s autosave: the viewer closes like its close button, writing the label first.
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        key = self.keys[0]
+        annotations_path = self.without_labels(key)
+        first = self.gt_rows(key)[0][0]
+        status_file = os.path.join(self.tmp, "sigterm_status")
+        self.run_viewer_with_keys(key, ["Tab", "1", ("shell", f"kill $pid; wait $pid; echo $? > {status_file}")], "sigterm")
+        with open(status_file) as f:
+            self.assertEqual(f.read().strip(), "0")
+        self.assertEqual(load(annotations_path)[key], {str(first): "visible"})
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -220,6 +220,35 @@ class ExportVideo(unittest.TestCase):
             differs = differs or int(row["tp"]) != default[row["source"]][row["clip"]]["tp"]
         self.assertTrue(differs, "tolerance 0 should change some clip's TP (else the test proves nothing)")
 
+    def test_sigterm_during_an_mp4_export_leaves_no_temp_file(self):
+        # SIGTERM as soon as Ctrl+Shift+E has started the export of a full-size clip: the viewer
+        # closes cleanly, cancelling the export; it either finished (a whole MP4) or left
+        # nothing, never a half-written or temp file.
+        if not shutil.which("xdotool"):
+            self.skipTest("xdotool not installed")
+        live = os.path.join(self.tmp, "sigterm")
+        dataset = os.path.join(live, "full")
+        run([BINARY, "synth", dataset, "--clips", "1", "--seed", "2"])
+        key = os.path.relpath(glob.glob(os.path.join(dataset, "clips_*", "clip_*.json"))[0], dataset)[:-5]
+        script = (
+            f"{BINARY} {dataset} --clip {key} --size 1280x800 & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            "xdotool keydown ctrl keydown shift keydown e; sleep 0.15; xdotool keyup e keyup shift keyup ctrl; "
+            "for i in $(seq 50); do [ -d idmscope-exports ] && break; sleep 0.02; done; "  # the export has started
+            "kill $pid; wait $pid; echo \"exit $?\"")
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=live)
+        self.assertIn("exit 0", result.stdout, result.stderr)
+        exports = os.path.join(live, "idmscope-exports")
+        self.assertTrue(os.path.isdir(exports), "the export never started: the test would prove nothing")
+        left = os.listdir(exports)
+        print("\n  killed during the export; left behind: %s" % (left or "nothing (cancelled)"), file=sys.stderr)
+        self.assertEqual([name for name in left if not name.endswith(".mp4") or name.startswith(".")], [], left)
+        for name in left:
+            frames = run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                          "stream=nb_read_frames", "-of", "csv=p=0", os.path.join(exports, name)]).stdout.strip()
+            self.assertEqual(frames, b"25")
+
     def test_n_jumps_to_the_next_miss_and_ctrl_e_exports_png_and_mp4(self):
         if not shutil.which("xdotool"):
             self.skipTest("xdotool not installed")
