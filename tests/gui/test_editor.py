@@ -185,6 +185,20 @@ class Editor(unittest.TestCase):
             self.assertEqual(f.read().strip(), "0")
         self.assertEqual(load(annotations_path)[key], {str(first): "visible"})
 
+    def test_ctrl_click_rows_then_one_key_labels_them_all(self):
+        # Bulk labelling: Ctrl+click three rows of the action list (1600x1000 layout: row i at
+        # y = 114 + 20 i), then 3 labels all three ambiguous; nothing else is labelled.
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        key = self.keys[0]
+        annotations_path = self.without_labels(key)
+        rows = self.gt_rows(key)
+        clicks = "xdotool keydown ctrl; sleep 0.1; " + "".join(
+            f"xdotool mousemove 1198 {114 + 20 * row}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.25; "
+            for row in (1, 2, 3)) + "xdotool keyup ctrl; sleep 0.2"
+        self.run_viewer_with_keys(key, [("shell", clicks), "3", ("sleep", 1.5)], "bulk")
+        self.assertEqual(load(annotations_path)[key], {str(rows[i][0]): "ambiguous" for i in (1, 2, 3)})
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
