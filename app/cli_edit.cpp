@@ -27,7 +27,8 @@ const char* kEditHelp =
     "  --restore IDX undoes the deletion of canonical action IDX.\n"
     "  --add FRAME:TYPE:DETAIL: FRAME is 8 or F08; TYPE KeyPress, MouseClick or MouseScroll.\n"
     "  --undo / --redo step through the operations given before them.\n"
-    "  --show prints the clip's GT after overrides with labels and provenance; --dry-run saves nothing.\n"
+    "  --show prints the clip's GT after overrides with labels and provenance; --dry-run writes nothing\n"
+    "  (an interrupted editor save is read as it decided and left for the editor to finish).\n"
     "  If another program changed a side file since it was read, your operations are merged onto\n"
     "  the new content (reported on stderr), never written over it. The replaced version of each\n"
     "  file is kept as <file>.bak.\n"
@@ -189,7 +190,9 @@ int run_edit(int argc, char** argv) {
     return 2;
   }
   edit::ClipDocument document;
-  if (!document.open(dataset.root, clip->key, clip->canonical_gt, error)) {
+  // A dry run writes nothing, not even the completion of an interrupted save.
+  edit::ClipDocument::Access access = dry_run ? edit::ClipDocument::Access::ReadOnly : edit::ClipDocument::Access::Edit;
+  if (!document.open(dataset.root, clip->key, clip->canonical_gt, error, access)) {
     std::fprintf(stderr, "idmscope edit: %s\n", error.c_str());
     return 2;
   }

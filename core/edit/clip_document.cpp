@@ -1,5 +1,6 @@
 #include "edit/clip_document.hpp"
 
+#include "io/save_journal.hpp"
 #include "io/side_files.hpp"
 
 namespace idm::edit {
@@ -44,8 +45,17 @@ ClipSideState clip_entries(const Json& annotations_root, const Json& overrides_r
 bool ClipDocument::load_files(std::string& error) {
   SideFileSnapshot annotations, overrides;
   Json annotations_root, overrides_root;
-  if (!read_side_snapshot(folder_ / kAnnotationsName, annotations, error) ||
-      !read_side_snapshot(folder_ / kOverridesName, overrides, error) ||
+  // Read-only: a save interrupted between its renames is read as it decided (nothing written).
+  DecidedSave decided = read_only_ ? read_decided_save(folder_) : DecidedSave{};
+  auto read_snapshot = [&](const char* name, SideFileSnapshot& out) {
+    auto pending = decided.pending_content.find(name);
+    if (pending == decided.pending_content.end()) return read_side_snapshot(folder_ / name, out, error);
+    out.present = true;
+    out.bytes = pending->second;
+    out.hash = content_hash(out.bytes);
+    return true;
+  };
+  if (!read_snapshot(kAnnotationsName, annotations) || !read_snapshot(kOverridesName, overrides) ||
       !parse_side_root(annotations, kAnnotationsName, annotations_root, error) ||
       !parse_side_root(overrides, kOverridesName, overrides_root, error)) {
     return false;
@@ -64,13 +74,15 @@ bool ClipDocument::load_files(std::string& error) {
   return true;
 }
 
-bool ClipDocument::open(const fs::path& folder, const std::string& clip_key, std::vector<Action> canonical_gt, std::string& error) {
+bool ClipDocument::open(const fs::path& folder, const std::string& clip_key, std::vector<Action> canonical_gt, std::string& error,
+                        Access access) {
   *this = ClipDocument{};
   folder_ = folder;
   clip_key_ = clip_key;
   canonical_ = std::move(canonical_gt);
+  read_only_ = access == Access::ReadOnly;
   std::string note;
-  if (!recover_side_files(folder_, note, error)) return false;
+  if (!read_only_ && !recover_side_files(folder_, note, error)) return false;
   if (!load_files(error)) return false;
   open_ = true;
   return true;
@@ -167,6 +179,10 @@ bool ClipDocument::redo() {
 SaveOutcome ClipDocument::save(std::string& message) {
   if (!open_) {
     message = "no clip is open";
+    return SaveOutcome::Failed;
+  }
+  if (read_only_) {
+    message = "opened read-only (a dry run): nothing is saved";
     return SaveOutcome::Failed;
   }
   pending_.reset();

@@ -39,7 +39,11 @@ class ClipDocument {
  public:
   // Finishes any interrupted save in `folder`, then reads both side files. False with an error
   // naming the file when a side file is unreadable, not JSON, or this clip's entry is malformed.
-  bool open(const std::filesystem::path& folder, const std::string& clip_key, std::vector<Action> canonical_gt, std::string& error);
+  // Read-only (a dry run) writes nothing: an interrupted save is read as it decided, not
+  // finished, and save() refuses.
+  enum class Access { Edit, ReadOnly };
+  bool open(const std::filesystem::path& folder, const std::string& clip_key, std::vector<Action> canonical_gt, std::string& error,
+            Access access = Access::Edit);
   bool is_open() const { return open_; }
 
   const std::string& clip_key() const { return clip_key_; }
@@ -91,6 +95,7 @@ class ClipDocument {
   bool load_files(std::string& error);
 
   bool open_ = false;
+  bool read_only_ = false;
   std::filesystem::path folder_;
   std::string clip_key_;
   std::vector<Action> canonical_;

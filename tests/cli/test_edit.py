@@ -243,8 +243,13 @@ class Edit(unittest.TestCase):
         self.assertIn("note: .idmscope-save.json: an editor save was interrupted", run("summary", self.dataset).stdout)
         self.assertEqual(tree_digest(self.dataset), before)  # read-only: nothing written, renamed or removed
 
-        # The editor's next open completes the save; the scores stay the same.
-        run("edit", self.dataset, "--clip", key, "--show", "--dry-run")
+        # A dry run of the editor shows the pair the save decided on and writes nothing either.
+        shown = run("edit", self.dataset, "--clip", key, "--show", "--dry-run").stdout
+        self.assertEqual(shown, run("edit", saved, "--clip", key, "--show", "--dry-run").stdout)
+        self.assertEqual(tree_digest(self.dataset), before)
+
+        # The editor's next real open completes the save; the scores stay the same.
+        run("edit", self.dataset, "--clip", key, "--show")
         self.assertFalse(os.path.exists(os.path.join(self.dataset, ".idmscope-save.json")))
         self.assertFalse(os.path.exists(os.path.join(self.dataset, ".gt_overrides.json.pending")))
         self.assertEqual(read_bytes(self.overrides), new_overrides)
