@@ -196,6 +196,7 @@ int run_edit(int argc, char** argv) {
     std::fprintf(stderr, "idmscope edit: %s\n", error.c_str());
     return 2;
   }
+  if (!document.open_note().empty()) std::fprintf(stderr, "idmscope edit: note: %s\n", document.open_note().c_str());
   for (const Operation& operation : operations) {
     error.clear();
     bool unchanged = false;

@@ -177,6 +177,7 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
     ui.mp4_job->start(request, out, Mp4ExportOptions{});  // copies the clip: edits meanwhile are safe
     ui.mp4_started = std::chrono::steady_clock::now();
     ui.mp4_ui_frames = 0;
+    ui.mp4_shown_progress = -1;
     ui.mp4_slowest_step_ms = 0.0;
     state.status = "exporting " + out.string() + " ...";
   }
@@ -196,6 +197,9 @@ void step_analysis_exports(AppState& state, AnalysisUi& ui) {
   ++ui.mp4_ui_frames;
   if (going) {
     int total = ui.mp4_job->frames_total();
+    int encoded = ui.mp4_job->frames_encoded();
+    if (encoded == ui.mp4_shown_progress) return;  // the status line changes only with progress
+    ui.mp4_shown_progress = encoded;
     state.status = "exporting " + ui.mp4_job->output().string() + ": " + std::to_string(ui.mp4_job->frames_encoded()) + "/" +
                    (total > 0 ? std::to_string(total) : std::string("?")) + " frames";
     return;

@@ -37,10 +37,12 @@ struct AnalysisUi {
   int confusion_source = 0;
   std::string sweep_key;                   // what the cached sweeps were computed for
   std::vector<std::vector<analysis::SweepPoint>> sweeps;  // per source
+  std::vector<std::string> sweep_sources;  // the sources' paths the sweeps belong to, in order
   // The sweep scores the dataset 11 times per source: it runs on its own thread, on copies of
   // the dataset and sources, while the plot keeps the previous curves.
   std::future<std::vector<std::vector<analysis::SweepPoint>>> sweep_pending;
   std::string sweep_pending_key;
+  std::vector<std::string> sweep_pending_sources;
   std::string confusion_key;               // what the cached confusion list was computed for
   std::vector<analysis::Confusion> confusions;
   // Exports, run after the frame is drawn.
@@ -54,6 +56,7 @@ struct AnalysisUi {
   std::unique_ptr<Mp4ExportJob> mp4_job;
   std::chrono::steady_clock::time_point mp4_started;
   int mp4_ui_frames = 0;             // UI frames drawn while it ran
+  int mp4_shown_progress = -1;       // frames encoded, as last shown on the status line
   double mp4_slowest_step_ms = 0.0;  // the most one UI frame spent on it
 };
 

@@ -53,6 +53,7 @@ struct AppState {
   double play_clock_s = 0.0;  // grid mode: time since the last step
   double play_position_us = 0.0;  // native mode: the playhead's pts (microseconds, absolute)
   EditorState editor;  // labelling / override editor of the selected clip (issue 7)
+  uint64_t side_files_generation = 0;  // bumped whenever the editor publishes labels/overrides
   int grid_length() const { return view.video ? view.video->grid.length() : 25; }
 };
 

@@ -35,6 +35,7 @@ void publish(AppState& state) {
   else state.dataset.annotations.clips.erase(key);
   if (editor.document.state().overrides) state.dataset.overrides.clips[key] = editor.document.overrides();
   else state.dataset.overrides.clips.erase(key);
+  ++state.side_files_generation;  // dataset-wide results (the sweep) are redone
   if (state.view.clip < 0) return;
   reevaluate_clip(state);
   for (size_t s = 0; s < state.sources.size() && s < state.view.evaluations.size(); ++s) {
@@ -146,10 +147,10 @@ namespace {
 std::string side_files_signature(const std::filesystem::path& folder) {
   std::string signature;
   for (const char* name : {"annotations.json", "gt_overrides.json"}) {
-    std::error_code code;
-    auto size = std::filesystem::file_size(folder / name, code);
-    auto modified = std::filesystem::last_write_time(folder / name, code);
-    signature += code ? std::string("-") : std::to_string(size) + "@" + std::to_string(modified.time_since_epoch().count());
+    std::error_code size_error, time_error;
+    auto size = std::filesystem::file_size(folder / name, size_error);
+    auto modified = std::filesystem::last_write_time(folder / name, time_error);
+    signature += size_error || time_error ? std::string("-") : std::to_string(size) + "@" + std::to_string(modified.time_since_epoch().count());
     signature += ";";
   }
   return signature;
@@ -189,7 +190,11 @@ void editor_sync(AppState& state) {
       std::string error;
       if (!dataset_clip.loaded) editor.open_error = "this clip could not be read: " + dataset_clip.error;
       else if (!editor.document.open(state.dataset.root, dataset_clip.key, dataset_clip.canonical_gt, error)) editor.open_error = error;
-      else publish(state);  // the files may be newer than the dataset's copy (or a save was finished)
+      else {
+        publish(state);  // the files may be newer than the dataset's copy (or a save was finished)
+        editor.disk_signature = side_files_signature(editor.document.folder());  // changes from now on are noticed
+        editor.last_disk_check_s = now_s();
+      }
     }
   }
   if (editor.autosave && !editor.autosave_paused && editor.document.is_open() && editor.document.dirty() &&

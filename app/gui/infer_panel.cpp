@@ -77,6 +77,14 @@ void take_frames(const nlohmann::json& section, const char* backend, InferUi& ui
   take_number(frames, (std::string(backend) + ".frames").c_str(), "max_edge_px", ui.max_edge_px, problems);
 }
 
+// Frame settings are saved per backend (the CLI reads them from the backend it runs): the
+// chosen backend's, else the defaults.
+void apply_backend_frames(InferUi& ui, const nlohmann::json& section, std::vector<std::string>& problems) {
+  ui.burn_labels = true;
+  ui.max_edge_px = -1;
+  take_frames(section, kInferBackends[ui.backend], ui, problems);
+}
+
 // The section's concurrency, else the CLI's default for that backend.
 int section_concurrency(const nlohmann::json& section, const std::string& backend) {
   if (section.contains("concurrency") && section["concurrency"].is_number_integer()) {
@@ -156,7 +164,6 @@ void load_infer_defaults(InferUi& ui, bool reload) {
       break;
     }
     found = found || !section.empty();
-    take_frames(section, backend, ui, problems);
     if (std::string(backend) == "openai") {
       take_string(section, backend, "api_url", ui.api_url, problems);
       take_string(section, backend, "model", ui.model, problems);
@@ -185,6 +192,7 @@ void load_infer_defaults(InferUi& ui, bool reload) {
   std::string ignored;
   read_infer_config_section(path, false, kInferBackends[ui.backend], chosen, ignored);
   ui.concurrency = section_concurrency(chosen, kInferBackends[ui.backend]);
+  apply_backend_frames(ui, chosen, problems);
   ui.config_error = !problems.empty();
   if (!problems.empty()) {
     ui.config_message = problems.front().find(path.string()) == 0 ? problems.front() : path.string() + ": " + problems.front();
@@ -201,6 +209,12 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
   if (state.dataset_path.empty() || clip_indices.empty()) {
     ui.start_error = "open a dataset and select a clip first";
     return;
+  }
+  for (int index : clip_indices) {
+    if (index < 0 || static_cast<size_t>(index) >= state.dataset.clips.size()) {
+      ui.start_error = "clip " + std::to_string(index) + " is not in " + state.dataset_path + " (was the dataset changed?)";
+      return;
+    }
   }
   if (running(ui)) {
     ui.start_error = "a run is still going: cancel it first";
@@ -223,6 +237,7 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
       }
       config["api_key_env"] = ui.api_key_env;
     }
+    ui.prompt_checked_path = "\x01";  // read it again: it may have been fixed since
     check_prompt(ui);
     if (!ui.prompt_problem.empty()) {
       ui.start_error = "prompt file " + ui.prompt_problem;
@@ -403,6 +418,8 @@ void draw_settings(InferUi& ui, bool busy) {
     std::string ignored;
     read_infer_config_section(ui.config_path, false, kInferBackends[ui.backend], section, ignored);
     ui.concurrency = section_concurrency(section, kInferBackends[ui.backend]);
+    std::vector<std::string> problems;
+    apply_backend_frames(ui, section, problems);
   }
   ImGui::InputText("run name", ui.run_name, sizeof ui.run_name);
   if (ui.backend == 1) {
@@ -498,7 +515,11 @@ void draw_infer_window(AppState& state, InferUi& ui, const ClipChoice& choice) {
               snapshot.complete, snapshot.skipped, snapshot.failed, snapshot.cancelled);
   if (busy && ImGui::Button("Cancel (Ctrl+Shift+R)")) ui.run->cancel();
   if (!busy && (snapshot.failed > 0 || snapshot.cancelled > 0 || !snapshot.failure.empty())) {
+    bool same_dataset = ui.run_dataset_path == state.dataset_path;
+    ImGui::BeginDisabled(!same_dataset);  // the run's clip indices belong to its own dataset
     if (ImGui::Button("Restart (runs what is missing)")) start_infer(state, ui, std::vector<int>(ui.run_clips));
+    ImGui::EndDisabled();
+    if (!same_dataset && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("the run was on %s", ui.run_dataset_path.c_str());
   }
   if (!snapshot.failure.empty()) {
     ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.35f, 1.0f), "%s", snapshot.failure.c_str());

@@ -95,6 +95,7 @@ void Mp4ExportJob::thread_main() {
   const int width = prepared_.index.width, height = prepared_.index.height;
   {
     std::lock_guard lock(shared_.mutex);
+    if (shared_.cancelled) return finish_locked(-1, "");  // cancelled while indexing: nothing written
     shared_.prepared = true;
     shared_.frames_total = prepared_.map.length();
     shared_.changed.notify_all();
@@ -179,7 +180,8 @@ void Mp4ExportJob::thread_main() {
       return finish(-1, "");
     }
   }
-  if (!decoded || !encoded || !encoder.finish(error)) {
+  // A frame the encoder refused stops decoding early without a decode error: that is a failure.
+  if (!decoded || !encoded || !encode_error.empty() || !encoder.finish(error)) {
     discard();
     return finish(-1, !encode_error.empty() ? encode_error : error);
   }

@@ -206,6 +206,11 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   }
   ImGui::TableHeadersRow();
 
+  if (ui.marks_dataset != state.dataset_path) {  // indices mean other clips in another dataset
+    ui.marked.clear();
+    ui.mark_anchor = -1;
+    ui.marks_dataset = state.dataset_path;
+  }
   ui.order.clear();
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     const DatasetClip& clip = state.dataset.clips[i];

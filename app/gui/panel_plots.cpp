@@ -117,17 +117,13 @@ void scatter_plot(const AppState& state, const AnalysisUi& ui, ImVec2 size) {
   plot.finish(legend);
 }
 
-// What a sweep depends on: the dataset, the profile's scored types, the sources, and (through
-// each source's current totals) the labels and overrides being edited.
+// What a sweep depends on: the dataset, the profile's scored types, the sources, and the labels
+// and overrides being edited.
 std::string sweep_key(const AppState& state) {
-  std::string key = state.dataset_path + "|" + state.profile.name;
+  std::string key = state.dataset_path + "|" + state.profile.name + "|" + std::to_string(state.side_files_generation);
   for (int type = 0; type < kActionTypeCount; ++type) key += "|" + std::to_string(state.profile.scored[static_cast<size_t>(type)]);
   for (const Source& source : state.sources) {
     key += "|" + source.predictions.path.string();
-    for (const Counts& counts : source.score.per_type) {
-      key += ":" + std::to_string(counts.tp) + "," + std::to_string(counts.fp) + "," + std::to_string(counts.fn) + "," +
-             std::to_string(counts.neutral);
-    }
   }
   return key;
 }
@@ -138,12 +134,15 @@ void update_sweeps(const AppState& state, AnalysisUi& ui, const std::string& key
   if (ui.sweep_pending.valid() && ui.sweep_pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     ui.sweeps = ui.sweep_pending.get();
     ui.sweep_key = ui.sweep_pending_key;
+    ui.sweep_sources = ui.sweep_pending_sources;
   }
   if (key == ui.sweep_key || ui.sweep_pending.valid()) return;
   auto dataset = std::make_shared<const Dataset>(state.dataset);
   std::vector<PredictionSet> sources;
   for (const Source& source : state.sources) sources.push_back(source.predictions);
   ui.sweep_pending_key = key;
+  ui.sweep_pending_sources.clear();
+  for (const Source& source : state.sources) ui.sweep_pending_sources.push_back(source.predictions.path.string());
   ui.sweep_pending = std::async(std::launch::async, [dataset, sources = std::move(sources), profile = state.profile] {
     std::vector<std::vector<analysis::SweepPoint>> sweeps;
     for (const PredictionSet& source : sources) sweeps.push_back(analysis::tolerance_sweep(*dataset, source, profile));
@@ -170,7 +169,10 @@ void sweep_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
   ImDrawList* draw = plot.draw();
   static const char* marker_names[] = {"circle", "square", "triangle", "diamond"};
   std::vector<std::pair<std::string, ImU32>> legend;
-  for (size_t s = 0; s < ui.sweeps.size() && s < state.sources.size(); ++s) {
+  // Old curves are kept while a new sweep runs, but only under the sources they belong to.
+  bool same_sources = ui.sweep_sources.size() == state.sources.size();
+  for (size_t s = 0; same_sources && s < state.sources.size(); ++s) same_sources = ui.sweep_sources[s] == state.sources[s].predictions.path.string();
+  for (size_t s = 0; same_sources && s < ui.sweeps.size(); ++s) {
     legend.push_back({state.sources[s].predictions.name, source_colour(s)});
     for (int type = 0; type < kActionTypeCount; ++type) {
       if (!state.profile.scored[static_cast<size_t>(type)]) continue;

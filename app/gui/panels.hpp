@@ -29,6 +29,7 @@ struct BrowserUi {
   // "run the model on these". A plain click clears the marks. Marks outlive filtering.
   std::vector<int> marked;  // sorted clip indices
   int mark_anchor = -1;     // where a Shift+click range starts
+  std::string marks_dataset;  // the dataset the marks belong to: another one clears them
   // Triage (issue 6): per-type F1 columns per source, and filters.
   bool per_type_columns = false;
   bool only_with_fn = false;      // clips where any source has a false negative

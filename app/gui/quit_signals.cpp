@@ -15,6 +15,7 @@ sigset_t quit_set() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);  // the terminal went away
   return set;
 }
 

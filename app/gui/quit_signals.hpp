@@ -1,5 +1,5 @@
 #pragma once
-// SIGINT and SIGTERM close the viewer the way its window's close button does: unsaved edits
+// SIGINT, SIGTERM and SIGHUP close the viewer the way its window's close button does: unsaved edits
 // are written, a model run is cancelled (its worker reaped), an unfinished export's temp file
 // is removed. The signals are blocked in this thread and every thread started after it, and
 // one watcher thread takes them with sigwait and wakes the UI (glfwPostEmptyEvent is safe from

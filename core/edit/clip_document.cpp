@@ -47,6 +47,7 @@ bool ClipDocument::load_files(std::string& error) {
   Json annotations_root, overrides_root;
   // Read-only: a save interrupted between its renames is read as it decided (nothing written).
   DecidedSave decided = read_only_ ? read_decided_save(folder_) : DecidedSave{};
+  if (!decided.error.empty()) open_note_ = decided.error + " (the side files are read as they are)";
   auto read_snapshot = [&](const char* name, SideFileSnapshot& out) {
     auto pending = decided.pending_content.find(name);
     if (pending == decided.pending_content.end()) return read_side_snapshot(folder_ / name, out, error);

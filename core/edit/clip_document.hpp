@@ -45,6 +45,9 @@ class ClipDocument {
   bool open(const std::filesystem::path& folder, const std::string& clip_key, std::vector<Action> canonical_gt, std::string& error,
             Access access = Access::Edit);
   bool is_open() const { return open_; }
+  // Read-only: what was odd about an interrupted save (a journal or pending copy that cannot be
+  // trusted, so the files were read as they are). Empty otherwise.
+  const std::string& open_note() const { return open_note_; }
 
   const std::string& clip_key() const { return clip_key_; }
   const std::filesystem::path& folder() const { return folder_; }
@@ -96,6 +99,7 @@ class ClipDocument {
 
   bool open_ = false;
   bool read_only_ = false;
+  std::string open_note_;
   std::filesystem::path folder_;
   std::string clip_key_;
   std::vector<Action> canonical_;

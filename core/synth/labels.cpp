@@ -81,7 +81,7 @@ nlohmann::ordered_json overrides_for(const std::vector<Action>& gt, const std::v
     if (effect.type != ActionType::KeyPress || effect.held_detail.empty() || effect.repeat) continue;
     int frame = frame_of(effect.t_us, start_s);
     for (size_t i = 0; i < gt.size(); ++i) {
-      if (gt[i].type == ActionType::KeyPress && gt[i].frame == frame && gt[i].detail == effect.detail) {
+      if (gt[i].type == ActionType::KeyPress && gt[i].frame == frame && gt[i].detail == effect.detail && !edits.contains(std::to_string(i))) {
         edits[std::to_string(i)] = effect.held_detail;
         break;
       }
