@@ -68,22 +68,8 @@ uint64_t content_hash(std::string_view bytes) { return side_file_hash(bytes); }
 
 bool read_side_snapshot(const fs::path& path, SideFileSnapshot& out, std::string& error) {
   out = SideFileSnapshot{};
-  std::error_code code;
-  if (!fs::exists(path, code)) return true;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path.string() + ": " + std::strerror(errno);
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    error = "cannot read " + path.string();
-    return false;
-  }
-  out.present = true;
-  out.bytes = std::move(buffer).str();
-  out.hash = content_hash(out.bytes);
+  if (!read_side_file_bytes(path, out.present, out.bytes, error)) return false;
+  if (out.present) out.hash = content_hash(out.bytes);
   return true;
 }
 

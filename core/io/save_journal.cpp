@@ -14,10 +14,7 @@ namespace idm {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A whole small file; a missing one leaves present false. False when it exists but cannot be read.
-bool read_bytes(const fs::path& path, bool& present, std::string& bytes, std::string& error) {
+bool read_side_file_bytes(const fs::path& path, bool& present, std::string& bytes, std::string& error) {
   present = false;
   bytes.clear();
   std::error_code code;
@@ -44,7 +41,6 @@ bool read_bytes(const fs::path& path, bool& present, std::string& bytes, std::st
   return true;
 }
 
-}  // namespace
 
 std::string pending_file_name(std::string_view target_name) { return "." + std::string(target_name) + ".pending"; }
 
@@ -69,7 +65,7 @@ bool read_save_journal(const fs::path& folder, SaveJournal& out, std::string& er
   out = SaveJournal{};
   fs::path path = folder / kSaveJournalName;
   std::string bytes;
-  if (!read_bytes(path, out.present, bytes, error)) return false;
+  if (!read_side_file_bytes(path, out.present, bytes, error)) return false;
   if (!out.present) return true;
   nlohmann::json journal;
   try {
@@ -104,7 +100,7 @@ DecidedSave read_decided_save(const fs::path& folder) {
     fs::path pending = folder / entry.pending;
     bool present = false;
     std::string bytes;
-    if (!read_bytes(pending, present, bytes, out.error)) {
+    if (!read_side_file_bytes(pending, present, bytes, out.error)) {
       out.error += "; the side files are read as they are";
       break;
     }

@@ -42,6 +42,10 @@ struct SaveJournal {
 // says what is wrong; the caller names the file).
 bool read_save_journal(const std::filesystem::path& folder, SaveJournal& out, std::string& error);
 
+// A whole side file (at most kMaxSmallJsonBytes); a missing one leaves `present` false. False,
+// with the file named, when it exists but cannot be read.
+bool read_side_file_bytes(const std::filesystem::path& path, bool& present, std::string& bytes, std::string& error);
+
 // The side files as an interrupted save decided them. With a journal, a file it lists is its
 // pending content until the pending file is renamed into place (after that the target is
 // already the new one); without one, the targets are the pair (a pending file without a journal
