@@ -1,6 +1,10 @@
 // `idmscope export`: the viewer's overlays and metrics without the viewer. MP4 and PNG render
 // offscreen through OpenGL (a hidden window: run under xvfb-run without a display); CSV and the
 // metrics JSON need no display.
+extern "C" {
+#include <libavutil/log.h>
+}
+
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
@@ -112,6 +116,7 @@ int fail(const std::string& message) {
 }  // namespace
 
 int run_export(int argc, char** argv) {
+  av_log_set_level(AV_LOG_ERROR);  // before the export thread starts: x264's settings stay off stderr
   Args args(argc, argv, 2);
   if (args.wants_help()) {
     std::fputs(kExportHelp, stdout);

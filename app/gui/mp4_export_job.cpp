@@ -3,10 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-extern "C" {
-#include <libavutil/log.h>
-}
-
 #include <chrono>
 
 #include "io/atomic_write.hpp"
@@ -106,12 +102,8 @@ void Mp4ExportJob::thread_main() {
     std::error_code code;
     std::filesystem::remove(temp, code);
   };
-  // x264 reports its settings at info level: keep the terminal for our own messages.
-  struct QuietLog {
-    int level = av_log_get_level();
-    QuietLog() { av_log_set_level(AV_LOG_ERROR); }
-    ~QuietLog() { av_log_set_level(level); }
-  } quiet_log;
+  // (x264's info lines are kept off the terminal by the program's log level, set once at its
+  // start: changing it here would race with the decode threads' logging.)
   synth::VideoEncoder encoder;
   synth::VideoSettings settings;
   settings.width_px = width;

@@ -1,5 +1,9 @@
 #include "viewer.hpp"
 
+extern "C" {
+#include <libavutil/log.h>
+}
+
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
@@ -175,6 +179,9 @@ void load_font() {
 }  // namespace
 
 int run_viewer(const ViewerOptions& options) {
+  // FFmpeg logs errors only (x264 prints its settings at info level on every export), set
+  // before any decode or export thread can log.
+  av_log_set_level(AV_LOG_ERROR);
   AppState state;
 
   if (!glfwInit()) {
