@@ -49,6 +49,13 @@ Parts split(const ClipSideState& state, size_t canonical_count) {
   return parts;
 }
 
+std::string shown(const std::optional<Json>& value) { return value ? value->dump() : "(none)"; }
+
+// A note for an entry both sides changed, the user's value winning.
+std::string overwrite_note(const std::string& what, const std::optional<Json>& theirs, const std::optional<Json>& mine) {
+  return what + " was changed by the other program too: its " + shown(theirs) + " was replaced by yours, " + shown(mine);
+}
+
 std::optional<Json> member(const Json& object, const std::string& key) {
   auto it = object.find(key);
   if (it == object.end()) return std::nullopt;
@@ -66,7 +73,7 @@ Json merge_objects(const Json& base, const Json& mine, const Json& theirs, const
   for (const std::string& key : keys) {
     std::optional<Json> base_value = member(base, key), mine_value = member(mine, key), theirs_value = member(theirs, key);
     if (base_value == mine_value) continue;
-    if (theirs_value != base_value && theirs_value != mine_value) notes.push_back(what + " \"" + key + "\" was changed on both sides; kept yours");
+    if (theirs_value != base_value && theirs_value != mine_value) notes.push_back(overwrite_note(what + " \"" + key + "\"", theirs_value, mine_value));
     if (mine_value) result[key] = *mine_value;
     else result.erase(key);
   }
@@ -141,12 +148,26 @@ bool merge_clip_states(const ClipSideState& base, const ClipSideState& mine, con
     std::optional<Json> label = t.addition_labels[k];
     if (base_index >= 0) {
       int mine_index = mine_of_base[static_cast<size_t>(base_index)];
-      if (mine_index < 0) continue;  // the user deleted this addition
+      const std::optional<Json>& base_label = b.addition_labels[static_cast<size_t>(base_index)];
+      std::string what = "the label of addition " + t.additions[k].dump();
+      if (mine_index < 0) {  // the user deleted this addition
+        if (label != base_label) out.notes.push_back(what + " was changed by the other program, but you deleted the addition");
+        continue;
+      }
       const std::optional<Json>& mine_label = m.addition_labels[static_cast<size_t>(mine_index)];
-      if (mine_label != b.addition_labels[static_cast<size_t>(base_index)]) label = mine_label;
+      if (mine_label != base_label) {
+        if (label != base_label && label != mine_label) out.notes.push_back(overwrite_note(what, label, mine_label));
+        label = mine_label;
+      }
     }
     additions.push_back(t.additions[k]);
     addition_labels.push_back(label);
+  }
+  for (size_t j = 0; j < m.additions.size(); ++j) {
+    size_t base_index = static_cast<size_t>(base_of_mine[j]);
+    if (base_of_mine[j] >= 0 && !base_seen[base_index] && m.addition_labels[j] != b.addition_labels[base_index]) {
+      out.notes.push_back("your label of addition " + m.additions[j].dump() + " is dropped: the other program deleted the addition");
+    }
   }
   for (size_t j = 0; j < m.additions.size(); ++j) {
     if (base_of_mine[j] >= 0) continue;
