@@ -168,7 +168,9 @@ bool locate_journal_entry(const fs::path& folder, const SaveJournalEntry& entry,
     return false;
   }
   pending = folder / entry.pending;  // an absolute pending stays absolute
-  if (pending.parent_path() != install_as.parent_path() || !is_pending_file_name_of(pending.filename().string(), install_as.filename().string())) {
+  std::error_code code;
+  bool same_folder = pending.parent_path() == install_as.parent_path() || fs::equivalent(pending.parent_path(), install_as.parent_path(), code);
+  if (!same_folder || !is_pending_file_name_of(pending.filename().string(), install_as.filename().string())) {
     error = "the journal's pending file " + entry.pending + " is not where a save of " + entry.target + " puts it";
     return false;
   }

@@ -43,7 +43,7 @@ bool SaveLock::acquire(const std::filesystem::path& folder, int timeout_ms, std:
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       error = "another idmscope save in " + folder.string() + " has held " + kSaveLockName + " for " +
-              std::to_string(timeout_ms / 1000) + " s (a stopped or hung editor?); nothing was written";
+              std::to_string(timeout_ms / 1000) + " s (a stopped or hung editor?)";
       ::close(fd);
       return false;
     }
