@@ -214,8 +214,9 @@ class EditConcurrency(unittest.TestCase):
         run("summary", self.dataset, expect=None)
         summary_seconds = time.time() - started
         print("\n100,000 label keys: edit --dry-run --show %.2f s, summary %.2f s" % (edit_seconds, summary_seconds))
-        self.assertLess(edit_seconds, 5.0)  # generous; a quadratic key insert took 11-19 s per read
-        self.assertLess(summary_seconds, 5.0)
+        # Generous (sanitizer builds, a loaded machine): the quadratic key insert took 11-19 s per read.
+        self.assertLess(edit_seconds, 10.0)
+        self.assertLess(summary_seconds, 10.0)
 
 
 if __name__ == "__main__":
