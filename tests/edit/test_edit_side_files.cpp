@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <random>
 
 #include "edit_fixture.hpp"
 #include "io/dataset.hpp"
@@ -224,4 +225,52 @@ TEST_CASE("side files: a save that merges on a clip with 100,000 labels stays fa
   CHECK(saved.at(kClip).at("4") == "visible");
   CHECK(saved.at(kClip).at("6") == "ambiguous");
   CHECK(saved.at(kClip).begin().key() == "0");  // the file's order is kept
+}
+
+namespace {
+
+// Random JSON text with repeated keys, objects on both sides of the hash-index threshold and
+// every value type.
+std::string random_json(std::mt19937& random, int depth) {
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  int kind = depth >= 4 ? 2 + pick(4) : pick(6);
+  if (kind == 0) {
+    int members = pick(3) == 0 ? 16 + pick(40) : pick(18);
+    std::string text = "{";
+    for (int i = 0; i < members; ++i) text += (i ? "," : "") + std::string("\"k") + std::to_string(pick(members + 3)) + "\": " + random_json(random, depth + 1);
+    return text + "}";
+  }
+  if (kind == 1) {
+    int items = pick(6);
+    std::string text = "[";
+    for (int i = 0; i < items; ++i) text += (i ? ", " : "") + random_json(random, depth + 1);
+    return text + "]";
+  }
+  if (kind == 2) return "\"s" + std::to_string(pick(1000)) + "\\u00e9\"";
+  if (kind == 3) return std::to_string(static_cast<int64_t>(random()) - (1ll << 31));
+  if (kind == 4) return std::to_string(pick(100000)) + "." + std::to_string(pick(1000)) + "e-" + std::to_string(pick(20));
+  const char* literals[] = {"true", "false", "null", "18446744073709551615"};
+  return literals[pick(4)];
+}
+
+}  // namespace
+
+TEST_CASE("side files: the fast ordered reader builds exactly nlohmann's document for 2,000 random texts") {
+  std::mt19937 random(20261202);
+  int with_repeats = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text = random_json(random, 0);
+    Json ours, reference = Json::parse(text);
+    std::string error;
+    REQUIRE_MESSAGE(parse_side_json(text, ours, error), error);
+    REQUIRE_MESSAGE(ours == reference, text);
+    REQUIRE(ours.dump() == reference.dump());
+    auto keys_in = [](const std::string& json) {
+      size_t count = 0;
+      for (size_t at = json.find("\"k"); at != std::string::npos; at = json.find("\"k", at + 1)) ++count;
+      return count;
+    };
+    with_repeats += keys_in(text) > keys_in(reference.dump());  // repeated keys were collapsed
+  }
+  CHECK(with_repeats > 100);  // the texts really had repeated keys
 }
