@@ -218,7 +218,7 @@ TEST_CASE("side files: a save that merges on a clip with 100,000 labels stays fa
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   MESSAGE("a merging save of a clip with 100,000 labels took " << seconds << " s");
   CHECK(second.last_merge());
-  CHECK(seconds < kFastEnough_s);  // merging by ordered_json's linear key search took minutes
+  CHECK(seconds < 10.0);  // about 1 s (it also reads, parses and writes 2.5 MB); ordered_json's linear key search took minutes
   Json saved;
   REQUIRE(parse_side_json(read_text((dir.path() / "annotations.json").string()), saved, error));
   CHECK(saved.at(kClip).size() == labels.size() + 2);
