@@ -107,6 +107,7 @@ int run_summary(int argc, char** argv) {
   std::printf("  annotations.json %s, gt_overrides.json %s\n", dataset.annotations.present ? "present" : "absent",
               dataset.overrides.present ? "present" : "absent");
   for (const std::string& note : dataset.side_file_notes) std::printf("  note: %s\n", note.c_str());
+  for (const std::string& error : dataset.side_file_errors) std::printf("  problem: %s\n", error.c_str());
   std::printf("%-62s %-16s %5s %5s %5s %9s %s\n", "clip", "tag", "keys", "click", "scrl", "labelled", "video");
   for (const DatasetClip& clip : dataset.clips) {
     if (!clip.loaded) {

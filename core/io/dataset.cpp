@@ -43,7 +43,7 @@ std::string unfinished_save_note(const DecidedSave& save) {
   for (const std::string& target : save.targets) files += (files.empty() ? "" : " and ") + target;
   std::string how = save.error.empty() ? "read as that save left them (" + std::to_string(save.pending_content.size()) + " from pending copies)"
                                        : "read as they are";
-  return std::string(kSaveJournalName) + ": an editor save was interrupted before it finished; " + (files.empty() ? "the side files" : files) +
+  return save.journal_names + ": an editor save was interrupted before it finished; " + (files.empty() ? "the side files" : files) +
          " are " + how + ", and the save will be completed when the editor next opens this dataset";
 }
 
@@ -101,7 +101,7 @@ bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& o
     auto pending = save.pending_content.find(name);
     bool ok = pending == save.pending_content.end() ? reader(root / name, file, side_error) : parser(pending->second, name, file, side_error);
     if (!ok) {
-      std::string origin = pending == save.pending_content.end() ? "" : " (the unfinished save's " + pending_file_name(name) + ")";
+      std::string origin = pending == save.pending_content.end() ? "" : " (the unfinished save's " + save.pending_names.at(name) + ")";
       out.side_file_errors.push_back(std::string(name) + origin + ": " + side_error);
     }
   };
