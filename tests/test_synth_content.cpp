@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "io/clip_reader.hpp"
-#include "synth/font.hpp"
+#include "media/font.hpp"
 #include "synth/layout.hpp"
 #include "synth/synth.hpp"
 #include "video/frame_index.hpp"

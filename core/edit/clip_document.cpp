@@ -1,7 +1,7 @@
 #include "edit/clip_document.hpp"
 
 #include "io/save_journal.hpp"
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 namespace idm::edit {
 

@@ -1,4 +1,4 @@
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 #include <cmath>
 
