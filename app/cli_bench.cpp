@@ -24,7 +24,7 @@
 
 #include "bench_support.hpp"
 #include "cli_args.hpp"
-include "cli_commands.hpp"
+#include "cli_commands.hpp"
 #include "dataset/results_file.hpp"
 #include "dataset/rescore.hpp"
 

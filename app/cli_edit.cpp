@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli_args.hpp"
-include "cli_commands.hpp"
+#include "cli_commands.hpp"
 #include "edit/clip_document.hpp"
 #include "dataset/dataset.hpp"
 #include "scoring/predictions.hpp"

@@ -10,7 +10,7 @@
 #include "analysis/sweep.hpp"
 #include "analysis/triage.hpp"
 #include "cli_args.hpp"
-include "cli_commands.hpp"
+#include "cli_commands.hpp"
 #include "overlay_export_request.hpp"
 #include "io/atomic_write.hpp"
 #include "dataset/dataset.hpp"

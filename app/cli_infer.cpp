@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli_args.hpp"
-include "cli_commands.hpp"
+#include "cli_commands.hpp"
 #include "config/infer_config.hpp"
 #include "infer/infer_run.hpp"
 #include "infer/import_run.hpp"

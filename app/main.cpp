@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli_args.hpp"
-include "cli_commands.hpp"
+#include "cli_commands.hpp"
 
 namespace {
 

@@ -18,3 +18,11 @@ add_custom_target(layer_check ALL
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/check_layers.py ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/layers.json
   COMMENT "Checking the module graph (scripts/check_layers.py)"
   VERBATIM)
+# The linker's half: a module library that needs a symbol of a module it does not declare
+# (a function declared low but defined high) fails the build too, once the libraries exist.
+list(TRANSFORM layer_modules PREPEND idmscope_ OUTPUT_VARIABLE layer_libraries)
+add_custom_target(layer_symbol_check ALL
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/check_module_symbols.py ${CMAKE_BINARY_DIR}/layers.json ${CMAKE_BINARY_DIR}/core
+  COMMENT "Checking which module defines each symbol a module uses (scripts/check_module_symbols.py)"
+  VERBATIM)
+add_dependencies(layer_symbol_check ${layer_libraries})

@@ -25,6 +25,7 @@
 
 using namespace idm;
 using namespace idm::synth;
+using media::Font;
 
 namespace {
 

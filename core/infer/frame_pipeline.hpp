@@ -12,7 +12,7 @@
 #include "infer/frame_image.hpp"
 #include "scoring/windows.hpp"
 
-namespace idm::synth {
+namespace idm::media {
 class Font;
 }
 
