@@ -5,11 +5,11 @@
 #include <string>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "gt/overrides.hpp"
 #include "io/atomic_write.hpp"
-#include "io/dataset.hpp"
-#include "io/integrity.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/integrity.hpp"
 
 namespace idm::cli {
 

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "edit/clip_document.hpp"
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 #include "scoring/predictions.hpp"
 #include "util/python_compat.hpp"
 

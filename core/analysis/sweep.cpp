@@ -1,6 +1,6 @@
 #include "analysis/sweep.hpp"
 
-#include "scoring/dataset_score.hpp"
+#include "dataset/dataset_score.hpp"
 
 namespace idm::analysis {
 

@@ -2,7 +2,7 @@
 
 #include "io/save_journal.hpp"
 #include "io/save_lock.hpp"
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 namespace idm::edit {
 

@@ -11,8 +11,8 @@
 #include <random>
 
 #include "edit_fixture.hpp"
-#include "io/dataset.hpp"
-#include "io/side_files.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/side_files.hpp"
 
 using namespace idm;
 using namespace idm::edit;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 #include "model/actions.hpp"
 #include "model/raw_event.hpp"
 #include "video/probe.hpp"

@@ -1,4 +1,4 @@
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 
 #include <algorithm>
 #include <cstdio>

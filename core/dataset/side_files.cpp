@@ -1,4 +1,4 @@
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 #include <cmath>
 #include <memory>
@@ -12,26 +12,6 @@
 namespace idm {
 
 using Json = nlohmann::ordered_json;
-
-const char* visibility_name(Visibility visibility) {
-  switch (visibility) {
-    case Visibility::Visible: return "visible";
-    case Visibility::Inferable: return "inferable";
-    case Visibility::Ambiguous: return "ambiguous";
-    case Visibility::NotPredictable: return "not_predictable";
-  }
-  return "?";
-}
-
-bool parse_visibility(std::string_view text, Visibility& out) {
-  for (int i = 0; i < kVisibilityCount; ++i) {
-    if (text == visibility_name(static_cast<Visibility>(i))) {
-      out = static_cast<Visibility>(i);
-      return true;
-    }
-  }
-  return false;
-}
 
 namespace {
 
