@@ -1,0 +1,107 @@
+#include "rsv_synth/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace idm::rsv_synth {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+uint32_t hash2(int32_t a, int32_t b, uint32_t salt) {
+  uint32_t h = static_cast<uint32_t>(a) * 0x8DA6B343u ^ static_cast<uint32_t>(b) * 0xD8163841u ^ salt * 0xCB1AB31Fu;
+  h ^= h >> 13;
+  h *= 0x5BD1E995u;
+  h ^= h >> 15;
+  return h;
+}
+
+struct Rgb {
+  float r, g, b;
+};
+
+const Rgb kFloorPalette[6] = {{176, 160, 130}, {150, 142, 120}, {190, 178, 150}, {128, 136, 118}, {168, 150, 140}, {140, 128, 104}};
+const Rgb kWallPalette[5] = {{200, 90, 70}, {70, 120, 190}, {220, 200, 90}, {90, 170, 110}, {170, 110, 180}};
+
+Rgb mix(Rgb a, Rgb b, float t) { return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t}; }
+
+}  // namespace
+
+bool inside_arena(const World& world, const rsv::Vec3& position_cm, double margin_cm) {
+  return std::fabs(position_cm.x - world.center_x_cm) <= world.half_size_cm - margin_cm &&
+         std::fabs(position_cm.y - world.center_y_cm) <= world.half_size_cm - margin_cm;
+}
+
+void render_view(const World& world, const rsv::Pose& pose, int width, int height, bool changed_scene,
+                 std::vector<uint8_t>& rgb) {
+  rgb.resize(static_cast<size_t>(width) * height * 3);
+  const double yaw = pose.rotation_deg.y * kPi / 180.0;
+  const double pitch = pose.rotation_deg.x * kPi / 180.0;
+  // Camera basis: forward (pitched), right (horizontal), up.
+  const double fx = std::cos(pitch) * std::cos(yaw), fy = std::cos(pitch) * std::sin(yaw), fz = std::sin(pitch);
+  const double rx = -std::sin(yaw), ry = std::cos(yaw);
+  const double ux = -std::sin(pitch) * std::cos(yaw), uy = -std::sin(pitch) * std::sin(yaw), uz = std::cos(pitch);
+  const double tan_half = std::tan(world.fov_deg * 0.5 * kPi / 180.0);
+  const double ex = pose.position_cm.x, ey = pose.position_cm.y, ez = pose.position_cm.z + world.eye_above_root_cm;
+  const double x_low = world.center_x_cm - world.half_size_cm, x_high = world.center_x_cm + world.half_size_cm;
+  const double y_low = world.center_y_cm - world.half_size_cm, y_high = world.center_y_cm + world.half_size_cm;
+  const double wall_top = world.floor_z_cm + world.wall_height_cm;
+  const Rgb far_floor = {160, 150, 128};
+  const uint32_t salt = changed_scene ? 977u : 0u;
+  const Rgb tint = changed_scene ? Rgb{1.25f, 0.75f, 0.7f} : Rgb{1.0f, 1.0f, 1.0f};
+  for (int py = 0; py < height; ++py) {
+    const double v = (1.0 - 2.0 * (py + 0.5) / height) * tan_half * height / width;
+    uint8_t* out = rgb.data() + static_cast<size_t>(py) * width * 3;
+    for (int px = 0; px < width; ++px) {
+      const double u = (2.0 * (px + 0.5) / width - 1.0) * tan_half;
+      const double dx = fx + u * rx + v * ux, dy = fy + u * ry + v * uy, dz = fz + v * uz;
+      // Nearest wall along the ray (the arena is closed, so one is always hit horizontally).
+      double t_wall = 1e30;
+      int wall = 0;
+      double along = 0.0;
+      if (dx > 1e-12) { double t = (x_high - ex) / dx; if (t < t_wall) { t_wall = t; wall = 0; along = ey + t * dy; } }
+      if (dx < -1e-12) { double t = (x_low - ex) / dx; if (t < t_wall) { t_wall = t; wall = 1; along = ey + t * dy; } }
+      if (dy > 1e-12) { double t = (y_high - ey) / dy; if (t < t_wall) { t_wall = t; wall = 2; along = ex + t * dx; } }
+      if (dy < -1e-12) { double t = (y_low - ey) / dy; if (t < t_wall) { t_wall = t; wall = 3; along = ex + t * dx; } }
+      double t_floor = dz < -1e-12 ? (world.floor_z_cm - ez) / dz : 1e30;
+      Rgb colour;
+      if (t_floor < t_wall) {
+        const double hx = ex + t_floor * dx, hy = ey + t_floor * dy;
+        const double tx = std::floor(hx / 100.0), ty = std::floor(hy / 100.0);
+        const double frac_x = hx / 100.0 - tx, frac_y = hy / 100.0 - ty;
+        uint32_t h = hash2(static_cast<int32_t>(tx), static_cast<int32_t>(ty), salt);
+        colour = kFloorPalette[h % 6];
+        // Large-scale pattern so distant parts of the floor differ too.
+        if ((static_cast<int64_t>(std::floor(hx / 500.0)) + static_cast<int64_t>(std::floor(hy / 500.0))) & 1) {
+          colour = {colour.r * 0.8f, colour.g * 0.85f, colour.b * 0.9f};
+        }
+        if (frac_x < 0.04 || frac_x > 0.96 || frac_y < 0.04 || frac_y > 0.96) colour = {70, 66, 60};
+        // Distance fade: far tiles blend into their average instead of aliasing.
+        const double distance = t_floor * std::sqrt(dx * dx + dy * dy + dz * dz);
+        float fade = static_cast<float>(std::clamp((distance - 1200.0) / 2500.0, 0.0, 1.0));
+        colour = mix(colour, far_floor, fade);
+      } else {
+        const double hz = ez + t_wall * dz;
+        if (hz <= wall_top) {
+          const double height_cm = hz - world.floor_z_cm;
+          uint32_t h = hash2(static_cast<int32_t>(std::floor(along / 250.0)), wall, salt + 7u);
+          colour = kWallPalette[h % 5];
+          if (height_cm > 120.0 && height_cm < 160.0) colour = {60, 60, 70};
+          if (height_cm > 520.0) colour = mix(colour, Rgb{240, 240, 235}, 0.6f);
+          if (std::fmod(std::fabs(along), 250.0) < 12.0) colour = {40, 40, 44};
+        } else {
+          const double elevation = dz / std::sqrt(dx * dx + dy * dy + dz * dz);
+          float t = static_cast<float>(std::clamp(elevation * 2.0, 0.0, 1.0));
+          colour = mix(Rgb{200, 220, 240}, Rgb{70, 120, 200}, t);
+        }
+      }
+      out[0] = static_cast<uint8_t>(std::clamp(colour.r * tint.r, 0.0f, 255.0f));
+      out[1] = static_cast<uint8_t>(std::clamp(colour.g * tint.g, 0.0f, 255.0f));
+      out[2] = static_cast<uint8_t>(std::clamp(colour.b * tint.b, 0.0f, 255.0f));
+      out += 3;
+    }
+  }
+}
+
+}  // namespace idm::rsv_synth
