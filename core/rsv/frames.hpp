@@ -37,8 +37,9 @@ std::vector<Pose> shown_poses(const RsvMeta& meta, FramePhase phase);
 // Same pose within `cm` and `deg` (angles compared wrapped).
 bool same_pose(const Pose& a, const Pose& b, double cm, double deg);
 
-// The closure frames of one trajectory: first frame that shows the root, and the first frame
-// of the final run of frames that show the last pose. nullopt when no frame shows it.
+// The closure frames of one trajectory: the first frame that shows the root (looked for until
+// the path first leaves it) and the first of the final run of frames that show the last pose;
+// nullopt when no frame shows it.
 struct ClosureFrames {
   std::optional<int> root_frame;
   std::optional<int> final_frame;

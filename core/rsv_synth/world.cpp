@@ -24,6 +24,12 @@ struct Rgb {
 const Rgb kFloorPalette[6] = {{176, 160, 130}, {150, 142, 120}, {190, 178, 150}, {128, 136, 118}, {168, 150, 140}, {140, 128, 104}};
 const Rgb kWallPalette[5] = {{200, 90, 70}, {70, 120, 190}, {220, 200, 90}, {90, 170, 110}, {170, 110, 180}};
 
+// std::floor is a library call on baseline x86-64 (no SSE4.1 round); this is the hot loop.
+inline int64_t fast_floor(double x) {
+  int64_t i = static_cast<int64_t>(x);
+  return i - (x < static_cast<double>(i) ? 1 : 0);
+}
+
 Rgb mix(Rgb a, Rgb b, float t) { return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t}; }
 
 }  // namespace
@@ -53,45 +59,48 @@ void render_view(const World& world, const rsv::Pose& pose, int width, int heigh
   for (int py = 0; py < height; ++py) {
     const double v = (1.0 - 2.0 * (py + 0.5) / height) * tan_half * height / width;
     uint8_t* out = rgb.data() + static_cast<size_t>(py) * width * 3;
+    // The right vector is horizontal, so a row's rays share dz: one floor distance per row.
+    const double dz = fz + v * uz;
+    const double t_floor = dz < -1e-12 ? (world.floor_z_cm - ez) / dz : -1.0;
     for (int px = 0; px < width; ++px) {
       const double u = (2.0 * (px + 0.5) / width - 1.0) * tan_half;
-      const double dx = fx + u * rx + v * ux, dy = fy + u * ry + v * uy, dz = fz + v * uz;
-      // Nearest wall along the ray (the arena is closed, so one is always hit horizontally).
-      double t_wall = 1e30;
-      int wall = 0;
-      double along = 0.0;
-      if (dx > 1e-12) { double t = (x_high - ex) / dx; if (t < t_wall) { t_wall = t; wall = 0; along = ey + t * dy; } }
-      if (dx < -1e-12) { double t = (x_low - ex) / dx; if (t < t_wall) { t_wall = t; wall = 1; along = ey + t * dy; } }
-      if (dy > 1e-12) { double t = (y_high - ey) / dy; if (t < t_wall) { t_wall = t; wall = 2; along = ex + t * dx; } }
-      if (dy < -1e-12) { double t = (y_low - ey) / dy; if (t < t_wall) { t_wall = t; wall = 3; along = ex + t * dx; } }
-      double t_floor = dz < -1e-12 ? (world.floor_z_cm - ez) / dz : 1e30;
+      const double dx = fx + u * rx + v * ux, dy = fy + u * ry + v * uy;
       Rgb colour;
-      if (t_floor < t_wall) {
-        const double hx = ex + t_floor * dx, hy = ey + t_floor * dy;
-        const double tx = std::floor(hx / 100.0), ty = std::floor(hy / 100.0);
-        const double frac_x = hx / 100.0 - tx, frac_y = hy / 100.0 - ty;
+      const double hx = ex + t_floor * dx, hy = ey + t_floor * dy;
+      // The arena is convex and the eye inside it: a floor point inside the walls is seen.
+      if (t_floor > 0.0 && hx > x_low && hx < x_high && hy > y_low && hy < y_high) {
+        const int64_t tx = fast_floor(hx * 0.01), ty = fast_floor(hy * 0.01);
+        const double frac_x = hx * 0.01 - static_cast<double>(tx), frac_y = hy * 0.01 - static_cast<double>(ty);
         uint32_t h = hash2(static_cast<int32_t>(tx), static_cast<int32_t>(ty), salt);
         colour = kFloorPalette[h % 6];
         // Large-scale pattern so distant parts of the floor differ too.
-        if ((static_cast<int64_t>(std::floor(hx / 500.0)) + static_cast<int64_t>(std::floor(hy / 500.0))) & 1) {
+        if ((fast_floor(hx * 0.002) + fast_floor(hy * 0.002)) & 1) {
           colour = {colour.r * 0.8f, colour.g * 0.85f, colour.b * 0.9f};
         }
         if (frac_x < 0.04 || frac_x > 0.96 || frac_y < 0.04 || frac_y > 0.96) colour = {70, 66, 60};
-        // Distance fade: far tiles blend into their average instead of aliasing.
-        const double distance = t_floor * std::sqrt(dx * dx + dy * dy + dz * dz);
-        float fade = static_cast<float>(std::clamp((distance - 1200.0) / 2500.0, 0.0, 1.0));
-        colour = mix(colour, far_floor, fade);
+        // Distance fade: far tiles blend into their average instead of aliasing. |d|^2 = 1 + u^2 + v^2.
+        const double distance_squared = t_floor * t_floor * (1.0 + u * u + v * v);
+        if (distance_squared > 1200.0 * 1200.0) colour = mix(colour, far_floor, static_cast<float>(std::min((std::sqrt(distance_squared) - 1200.0) / 2500.0, 1.0)));
       } else {
+        // Nearest wall along the ray (the arena is closed, so one is always hit horizontally).
+        double t_wall = 1e30;
+        int wall = 0;
+        double along = 0.0;
+        if (dx > 1e-12) { double t = (x_high - ex) / dx; if (t < t_wall) { t_wall = t; wall = 0; along = ey + t * dy; } }
+        if (dx < -1e-12) { double t = (x_low - ex) / dx; if (t < t_wall) { t_wall = t; wall = 1; along = ey + t * dy; } }
+        if (dy > 1e-12) { double t = (y_high - ey) / dy; if (t < t_wall) { t_wall = t; wall = 2; along = ex + t * dx; } }
+        if (dy < -1e-12) { double t = (y_low - ey) / dy; if (t < t_wall) { t_wall = t; wall = 3; along = ex + t * dx; } }
         const double hz = ez + t_wall * dz;
         if (hz <= wall_top) {
           const double height_cm = hz - world.floor_z_cm;
-          uint32_t h = hash2(static_cast<int32_t>(std::floor(along / 250.0)), wall, salt + 7u);
+          const int64_t panel = fast_floor(along / 250.0);
+          uint32_t h = hash2(static_cast<int32_t>(panel), wall, salt + 7u);
           colour = kWallPalette[h % 5];
           if (height_cm > 120.0 && height_cm < 160.0) colour = {60, 60, 70};
           if (height_cm > 520.0) colour = mix(colour, Rgb{240, 240, 235}, 0.6f);
-          if (std::fmod(std::fabs(along), 250.0) < 12.0) colour = {40, 40, 44};
+          if (along - 250.0 * static_cast<double>(panel) < 12.0) colour = {40, 40, 44};
         } else {
-          const double elevation = dz / std::sqrt(dx * dx + dy * dy + dz * dz);
+          const double elevation = dz / std::sqrt(1.0 + u * u + v * v);
           float t = static_cast<float>(std::clamp(elevation * 2.0, 0.0, 1.0));
           colour = mix(Rgb{200, 220, 240}, Rgb{70, 120, 200}, t);
         }

@@ -108,8 +108,8 @@ class RsvRelease(unittest.TestCase):
         # Every item of the report is in the manifest, and the printed report names each failure.
         self.assertEqual(set(self.items), {entry["key"] for entry in self.manifest["items"]})
         for entry in self.manifest["items"]:
-            if entry["problem"] != "none":
-                self.assertIn(entry["key"], self.check.stdout)
+            if entry["errors"] or "fail" in (entry["layer1"], entry["layer2"]):
+                self.assertIn("FAIL " + entry["key"], self.check.stdout)
 
     def test_report_json_shape(self):
         item = next(iter(self.items.values()))
@@ -149,7 +149,7 @@ class RsvRelease(unittest.TestCase):
             with self.subTest(key=item["key"]):
                 self.assertLessEqual(abs(item["layer2"]["psnr_db"] - expected), 0.1, (item["layer2"], expected))
             checked += 1
-        self.assertGreaterEqual(checked, 20)
+        self.assertGreaterEqual(checked, 15)
 
     def test_explicit_and_closure_endpoints(self):
         out = os.path.join(self.tmp, "closure.json")
