@@ -175,6 +175,14 @@ bool scan_release(const fs::path& dir, Release& out, std::string& error) {
       }
     }
   }
+  std::set<fs::path> parents;
+  for (const auto& [folder, name] : splits) parents.insert(folder.parent_path());
+  if (parents.size() > 1) {
+    std::string names;
+    for (const fs::path& parent : parents) names += (names.empty() ? "" : ", ") + parent.filename().string();
+    error = dir.string() + ": holds several releases (" + names + "): give one of them";
+    return false;
+  }
   if (splits.empty()) {
     error = zips > 0 ? dir.string() + ": only .zip files here: unpack the release first"
                      : dir.string() + ": no RSV split here (no *_meta.json or .mp4 in it or its subfolders)";

@@ -329,11 +329,53 @@ class RsvBadInput(unittest.TestCase):
         release = os.path.join(self.tmp, "clean")
         run("synth", "--rsv", release, "--per-split", "1", "--no-planted", "--size", "128x72", "--seed", "4")
         run("rsv", "check", release)
+        # The parent of the release folder works too; another split name is a note and its
+        # relation comes from trajectory_type.
+        other = os.path.join(release, "random_walk")
+        os.makedirs(other)
+        for path in glob.glob(os.path.join(release, "loop_hard", "*")):
+            shutil.copy(path, other)
+        result = run("rsv", "check", self.tmp, "--json", os.path.join(self.tmp, "clean.json"))
+        self.assertIn("random_walk: not one of the card's five splits", result.stdout)
+        with open(os.path.join(self.tmp, "clean.json")) as handle:
+            report = json.load(handle)
+        walk = [i for i in report["items"] if i["split"] == "random_walk"]
+        self.assertEqual([i["relation"] for i in walk], ["loop"])
+        self.assertEqual(walk[0]["layer1"]["verdict"], "pass")
+        shutil.copytree(release, os.path.join(self.tmp, "copy"))
+        self.assertIn("several releases", run("rsv", "check", self.tmp, expect=(2,)).stderr)
         for args in (("rsv", "--help"), ("rsv", "check", "--help"), ("rsv", "summary", "--help"),
                      ("rsv", "conventions", "--help"), ("synth", "--rsv", "x", "--help"), ("bench", "rsv", "--help")):
             self.assertIn("usage", run(*args).stdout)
         run("rsv", expect=(2,))
         run("rsv", "frobnicate", release, expect=(2,))
+
+    def test_layer2_follows_the_colour_tags_like_ffmpeg(self):
+        """Untagged (BT.601), full-range (yuvj420p) and BT.2020 streams, one with B-frames: the same
+        PSNR as the oracle's format=rgb24."""
+        if not shutil.which("ffmpeg"):
+            self.skipTest("ffmpeg CLI not installed: the oracle cannot run")
+        release = os.path.join(self.tmp, "tags")
+        run("synth", "--rsv", release, "--per-split", "1", "--no-planted", "--size", "192x108", "--seed", "8")
+        recodes = {"inverse_easy": ["-vf", "hue=h=40", "-bf", "2", "-pix_fmt", "yuv420p", "-colorspace", "unknown"],
+                   "loop_easy": ["-pix_fmt", "yuvj420p"],
+                   "loop_hard": ["-pix_fmt", "yuv420p", "-colorspace", "bt2020nc", "-color_range", "tv"]}
+        for split, options in recodes.items():
+            video = glob.glob(os.path.join(release, split, "*.mp4"))[0]
+            temporary = video + ".tmp.mp4"
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", video, "-c:v", "libx264", "-crf", "30", *options, temporary],
+                           check=True, timeout=120)
+            os.replace(temporary, video)
+        out = os.path.join(self.tmp, "tags.json")
+        run("rsv", "check", release, "--json", out, expect=(0, 1))
+        with open(out) as handle:
+            report = json.load(handle)
+        for item in report["items"]:
+            (a_key, a_frame), (b_key, b_frame) = item["layer2"]["frames"]
+            expected = min(oracle_psnr(os.path.join(release, a_key + ".mp4"), a_frame, os.path.join(release, b_key + ".mp4"),
+                                       b_frame), 100.0)
+            with self.subTest(key=item["key"]):
+                self.assertLessEqual(abs(item["layer2"]["psnr_db"] - expected), 0.1)
 
     def test_full_card_count_metadata(self):
         release = os.path.join(self.tmp, "full")
