@@ -191,11 +191,21 @@ bool render_video(const Trajectory& t, const RsvSynthOptions& options, const Wor
   synth::VideoEncoder encoder;
   if (!encoder.open(path, settings, error)) return false;
   std::vector<uint8_t> rgb;
+  rsv::Pose last_pose;
+  bool last_changed = false;
+  bool have_frame = false;
+  auto same = [](const rsv::Vec3& a, const rsv::Vec3& b) { return a.x == b.x && a.y == b.y && a.z == b.z; };
   for (size_t k = 0; k < t.steps.size(); ++k) {
     bool changed = t.scene_change && k + 1 == t.steps.size();
     for (int j = 0; j < kFramesPerStep; ++j) {
       rsv::Pose pose = rsv::interpolate(t.steps[k], rsv::phase_fraction(j, kFramesPerStep, options.phase));
-      render_view(world, pose, options.width_px, options.height_px, changed, rgb);
+      // no_op padding repeats a pose: the same picture, rendered once.
+      bool repeat = have_frame && changed == last_changed && same(pose.position_cm, last_pose.position_cm) &&
+                    same(pose.rotation_deg, last_pose.rotation_deg);
+      if (!repeat) render_view(world, pose, options.width_px, options.height_px, changed, rgb);
+      last_pose = pose;
+      last_changed = changed;
+      have_frame = true;
       if (!encoder.add_frame(rgb, error)) return false;
     }
   }
