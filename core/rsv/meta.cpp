@@ -391,6 +391,12 @@ RsvMeta read_meta_text(std::string_view text, const std::string& file_label, con
     std::string reason = detail != std::string::npos ? what.substr(detail + 35) : what;
     reader.error("", "not JSON at " + line_and_column(text, at) + ": " + reason);
     return meta;
+  } catch (const Json::exception& failure) {
+    // A number beyond a double (1e999) is an out_of_range, not a parse_error.
+    std::string what = failure.what();
+    size_t detail = what.find("] ");
+    reader.error("", "not JSON: " + (detail != std::string::npos ? what.substr(detail + 2) : what));
+    return meta;
   }
   if (!meta.document.is_object()) {
     reader.error("", "expected a JSON object, found " + describe(meta.document));

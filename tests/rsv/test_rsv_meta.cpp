@@ -81,6 +81,17 @@ TEST_CASE("meta: not JSON (Python's NaN) names line and column") {
   CHECK(read("[1, 2]").has(Severity::Error, "", "expected a JSON object"));
 }
 
+TEST_CASE("meta: a number too large for a double is an error, not an exception (found by fuzz_rsv_meta)") {
+  std::string text = good().dump();
+  size_t at = text.find("\"fov\":79.0");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "\"fov\":1e999");
+  Read result = read(text);
+  CHECK(result.errors() == 1);
+  CHECK(result.has(Severity::Error, "", "not JSON"));
+  CHECK(result.all().find("1e999") != std::string::npos);
+}
+
 TEST_CASE("meta: the card's \"...\" placeholder is an error that says so") {
   Json meta = good();
   meta["action_sequence"][3] = "...";
