@@ -25,6 +25,7 @@
 #include "bench_support.hpp"
 #include "cli_args.hpp"
 #include "cli_commands.hpp"
+#include "cli_rsv.hpp"
 #include "dataset/results_file.hpp"
 #include "dataset/rescore.hpp"
 
@@ -39,6 +40,7 @@ const char* kBenchHelp =
     "                       [--baseline] [--baseline-script PATH] [--python EXE] [--phases]\n"
     "  idmscope bench video VIDEO... [--fps 5] [--repeat 3] [--threads N]   (see bench video --help)\n"
     "  idmscope bench infer [--concurrency 8] [--latency-ms 200] [--requests 96]   (see bench infer --help)\n"
+    "  idmscope bench rsv DIR [--layer2 N] [--repeat R]   (see bench rsv --help)\n"
     "\n"
     "  Times the reference rescore of a results file (what `idmscope score --results` does:\n"
     "  read, score every clip, build the summary JSON) R times (default 3) and prints the file\n"
@@ -265,6 +267,7 @@ int run_bench(int argc, char** argv) {
   std::string name = argv[2];
   if (name == "video") return run_bench_video(argc, argv);
   if (name == "infer") return run_bench_infer(argc, argv);
+  if (name == "rsv") return run_bench_rsv(argc, argv);
   if (name != "score") throw UsageError{"unknown benchmark '" + name + "' (available: score, video)"};
   Args args(argc, argv, 3);
   if (args.wants_help()) {

@@ -15,4 +15,5 @@ int run_export(int argc, char** argv);
 int run_edit(int argc, char** argv);
 int run_infer(int argc, char** argv);
 int run_bench_infer(int argc, char** argv);
+int run_rsv(int argc, char** argv);
 }  // namespace idm::cli

@@ -5,6 +5,7 @@
 
 #include "cli_args.hpp"
 #include "cli_commands.hpp"
+#include "cli_rsv.hpp"
 #include "synth/synth.hpp"
 
 extern "C" {
@@ -19,7 +20,8 @@ const char* kSynthHelp =
     "usage: idmscope synth OUT_DIR [--clips N] [--seed S] [--fps 30] [--size 1728x1080] [--gop 60] [--threads T]\n"
     "  Renders synthetic desktop recordings (H.264 mp4 + raw action logs), annotations.json,\n"
     "  gt_overrides.json, gesture GT files and two prediction sets (predictions/good, predictions/weak).\n"
-    "  The same seed gives the same bytes.\n";
+    "  The same seed gives the same bytes.\n"
+    "       idmscope synth --rsv OUT ...   a synthetic Reasoning-Structured Videos release (synth --rsv --help)\n";
 
 void parse_size(const std::string& text, int& width, int& height) {
   int w = 0, h = 0;
@@ -35,6 +37,9 @@ void parse_size(const std::string& text, int& width, int& height) {
 }  // namespace
 
 int run_synth(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--rsv" || std::string(argv[i]).starts_with("--rsv=")) return run_synth_rsv(argc, argv);
+  }
   Args args(argc, argv, 2);
   if (args.wants_help()) {
     std::fputs(kSynthHelp, stdout);

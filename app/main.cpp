@@ -25,7 +25,8 @@ void print_usage() {
       "  keys     the viewer's key bindings after keys.json, with any conflicts\n"
       "  export   a clip with overlays as MP4/PNG, or the per-clip metrics as CSV/JSON\n"
       "  edit     label and edit one clip's GT from the command line (same code as the viewer's editor)\n"
-      "  infer    run a model, a command or the baseline over clips in a background worker\n");
+      "  infer    run a model, a command or the baseline over clips in a background worker\n"
+      "  rsv      Reasoning-Structured Videos: summary, check (poses and pixels), conventions\n");
 }
 
 }  // namespace
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
         {"score", idm::cli::run_score},   {"check", idm::cli::run_check}, {"bench", idm::cli::run_bench},
         {"summary", idm::cli::run_summary}, {"probe", idm::cli::run_probe}, {"frames", idm::cli::run_frames},
         {"synth", idm::cli::run_synth},   {"keys", idm::cli::run_keys},   {"export", idm::cli::run_export},
-        {"edit", idm::cli::run_edit},     {"infer", idm::cli::run_infer}};
+        {"edit", idm::cli::run_edit},     {"infer", idm::cli::run_infer}, {"rsv", idm::cli::run_rsv}};
     for (const auto& [name, run] : commands) {
       if (command == name) return run(argc, argv);
     }

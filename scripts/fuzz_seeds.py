@@ -21,6 +21,36 @@ def write(out_dir, target, items):
     return len(items)
 
 
+def rsv_meta_seed(steps):
+    """A Reasoning-Structured Videos _meta.json in the card's shape with `steps` steps."""
+    import math
+    x, y, yaw = -2490.0, 1200.0, -120.0
+    records = []
+    for k in range(steps):
+        action = ["move_right", "turn_right", "look_down", "no_op"][k % 4]
+        nx, ny, nyaw = x, y, yaw
+        if action == "move_right":
+            nx, ny = x - 100 * math.sin(math.radians(yaw)), y + 100 * math.cos(math.radians(yaw))
+        if action == "turn_right":
+            nyaw = yaw + 15
+        pitch = -7.5 * sum(1 for j in range(k + 1) if j % 4 == 2)
+        start_pitch = -7.5 * sum(1 for j in range(k) if j % 4 == 2)
+        records.append({"step": k, "action": action, "action_id": [3, 5, 7, 8][k % 4],
+                        "start_pos": [round(x, 1), round(y, 1), 400.0], "start_rot": [start_pitch, yaw, 0.0],
+                        "expected_end_pos": [round(nx, 1), round(ny, 1), 400.0],
+                        "actual_end_pos": [round(nx, 1), round(ny, 1), 400.0], "actual_end_rot": [pitch, nyaw, 0.0],
+                        "collision": False, "collision_displacement": 0.0, "frame_dir": "step_%02d" % k})
+        x, y, yaw = nx, ny, nyaw
+    meta = {"trajectory_id": 353, "data_type": "reasoning", "trajectory_type": "inverse", "algebraic_property": "inverse",
+            "paired_trajectory": {"is_paired": False}, "has_collision": False, "collision_count": 0,
+            "total_steps": steps, "frames_per_step": 9, "total_frames": steps * 9,
+            "render_config": {"resolution": [1280, 720], "fov": 79.0, "image_format": "jpeg", "modalities": ["rgb", "depth"]},
+            "root_state": {"position": [-2490.0, 1200.0, 400.0], "rotation": [0.0, 240.0, 0.0]},
+            "action_sequence": [r["action"] for r in records], "collision_mask": [0] * steps, "steps": records,
+            "video_encoding": {"fps": 16.0, "crf": 28, "resolution": "1280x720", "codec": "libx264"}}
+    return json.dumps(meta)
+
+
 def main():
     vectors, out_dir = sys.argv[1], sys.argv[2]
     load = lambda name: json.load(open(os.path.join(vectors, name), encoding="utf-8"))
@@ -57,6 +87,11 @@ def main():
     side.append(json.dumps({"c/clip_000": [{"frame": 3, "type": "MouseMove", "details": "12,-4"},
                                            {"frame": "F04", "type": "MouseScroll", "detail": "-2"}]}))
     side.append("{\"c\": {\"edits\": {\"x\": 1}, \"deletions\": [\"1\", -1, 99], \"additions\": [{\"frame\": \"F08\"}]}}")
+
+    rsv = [rsv_meta_seed(steps) for steps in (1, 3, 40)]
+    rsv.append(rsv_meta_seed(2).replace('"collision_displacement": 0.0', '"collision_displacement": NaN'))
+    rsv.append(rsv_meta_seed(2).replace('"move_right"', '"..."', 1))
+    write(out_dir, "fuzz_rsv_meta", rsv)
 
     counts = [write(out_dir, "fuzz_clip_reader", clips), write(out_dir, "fuzz_results_file", result_files),
               write(out_dir, "fuzz_response_parser", answers), write(out_dir, "fuzz_side_files", side)]

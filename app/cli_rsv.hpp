@@ -1,0 +1,24 @@
+#pragma once
+// Shared by the `rsv` subcommands and `bench rsv`: options, progress, table loading.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "cli_args.hpp"
+#include "rsv/kinematics.hpp"
+
+namespace idm::cli {
+
+// --table FILE, or the shipped assets/rsv/conventions.json. Throws UsageError when unreadable.
+rsv::Conventions load_table_option(Args& args);
+// A progress printer for stderr when it is a terminal (nothing otherwise); "\r" updates.
+std::function<void(const char*, int, int)> terminal_progress();
+void end_progress_line();
+
+int run_rsv_summary(int argc, char** argv);
+int run_rsv_check(int argc, char** argv);
+int run_rsv_conventions(int argc, char** argv);
+int run_synth_rsv(int argc, char** argv);
+int run_bench_rsv(int argc, char** argv);
+
+}  // namespace idm::cli
