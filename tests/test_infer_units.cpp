@@ -584,3 +584,26 @@ TEST_CASE("inference run: a malformed worker message fails that clip with the fi
   }
   std::filesystem::remove_all(root);
 }
+
+TEST_CASE("prediction store as a source: unfinished clips are left out of scores, bad answers are counted") {
+  auto root = fresh_dir("status");
+  PredictionStore store;
+  std::string error;
+  REQUIRE(store.open(root, "r", error));
+  nlohmann::json one = nlohmann::json::array({{{"frame", "F02"}, {"type", "KeyPress"}, {"details", "A"}}});
+  REQUIRE(store.save_clip("rec/clip_000_a", "complete", one, {{"bad_answers", 2}}, error));
+  REQUIRE(store.save_clip("rec/clip_001_b", "failed", one, {{"error", "boom"}}, error));
+  REQUIRE(store.save_clip("rec/clip_002_c", "partial", one, nlohmann::json::object(), error));
+  REQUIRE(store.save_clip("rec/clip_003_d", "complete", one, {{"bad_answers", 0}}, error));
+  PredictionSet set;
+  Dataset none;
+  REQUIRE(load_prediction_source(store.dir(), none, set, error));
+  CHECK(set.by_clip.size() == 4);  // the viewer still shows what an unfinished clip has so far
+  CHECK(set.excluded.size() == 2);
+  CHECK(set.excluded["rec/clip_001_b"].find("inference failed") != std::string::npos);
+  CHECK(set.excluded["rec/clip_002_c"].find("did not finish") != std::string::npos);
+  CHECK(set.bad_answers.size() == 1);
+  CHECK(set.bad_answers["rec/clip_000_a"] == 2);
+  CHECK(set.warnings.size() == 3);
+  std::filesystem::remove_all(root);
+}

@@ -72,9 +72,10 @@ bool load_folder_source(const std::filesystem::path& source, PredictionSet& out)
         if (text != "complete") {
           std::string reason = "inference " + std::string(text == "failed" ? "failed" : text == "cancelled" ? "was cancelled" : "did not finish") +
                                " (status \"" + std::string(text) + "\")";
+          // Its predictions stay loaded (the viewer's lane fills in while a run writes them),
+          // but scores leave the clip out.
           out.excluded[key] = reason;
           out.warnings.push_back(where + ": " + reason + "; the clip is left out of scores, as the reference skips it");
-          continue;
         }
       }
       if (auto bad = last_field(object, "bad_answers"); bad && bad->is_int64() && bad->get_int64().value_unsafe() > 0) {
