@@ -237,12 +237,18 @@ void WorkerClient::read_stdout() {
     ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
+    size_t scanned = pending.size();  // only the new bytes can hold a newline: a long line stays linear
     pending.append(buffer, static_cast<size_t>(n));
     size_t start = 0;
-    for (size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1) {
+    for (size_t newline; (newline = pending.find('\n', scanned)) != std::string::npos; start = scanned = newline + 1) {
       handle_line(pending.substr(start, newline - start));
     }
     pending.erase(0, start);
+    if (!pending.empty()) {
+      // A long message is arriving: its pong waits behind it in the stream, but the worker is alive.
+      std::lock_guard lock(mutex_);
+      last_pong_at_ = Clock::now();
+    }
     if (pending.size() > worker::kMaxLineBytes) {
       fail("the worker wrote garbage on stdout (a line longer than the protocol's 64 MiB limit)");
       pending.clear();
