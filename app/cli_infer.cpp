@@ -32,11 +32,15 @@ const char* kInferHelp =
     "    openai:  --api-url URL (base URL ending in /v1) --model ID [--api-key-env VARNAME]\n"
     "             [--prompt FILE] [--temperature T] [--max-tokens N] [--retries N] [--timeout SECONDS]\n"
     "             [--no-frame-text]   (images only, without a \"Frame Fxx:\" text part before each)\n"
-    "    command: --command PROGRAM [--command-arg ARG]...   (frames as PNG files, request JSON on stdin)\n"
+    "    command: --command PROGRAM [--command-arg ARG]... [--timeout SECONDS]\n"
+    "             (frames as PNG files, request JSON on stdin; the answer on stdout, at most 16 MiB)\n"
     "    import:  --from SRC   (a results file or a per-clip folder)\n"
     "  Fills DATASET/.idmscope/predictions/NAME/ (one JSON per clip + run.json); score it with\n"
     "  `idmscope score --dataset DATASET --predictions DATASET/.idmscope/predictions/NAME`.\n"
-    "  A run is resumable: clips already complete are skipped and send no requests.\n"
+    "  A run is resumable: clips already complete are skipped and send no requests; failed,\n"
+    "  cancelled and unfinished clips run again. Answers that are empty or hold no JSON array are\n"
+    "  scored as [] (as the reference does) and counted in the summary; --retry-bad-answers reruns\n"
+    "  the clips that had such answers as well.\n"
     "  Defaults for missing model flags come from --config FILE, else\n"
     "  $XDG_CONFIG_HOME/idmscope/infer.json ({\"openai\": {\"api_url\", \"model\", \"api_key_env\", ...},\n"
     "  \"command\": {\"command\": [PROGRAM, ARGS...]}}). The API key is only ever read from the\n"
@@ -99,6 +103,7 @@ int run_infer(int argc, char** argv) {
   std::vector<std::string> command_args = args.values("--command-arg");
   auto from = args.value("--from");
   auto worker = args.value("--worker");
+  bool retry_bad_answers = args.flag("--retry-bad-answers");
   std::vector<std::string> positionals = args.positionals();
   args.finish();
   if (positionals.size() != 1) throw UsageError{"expected one DATASET folder (see --help)"};
@@ -173,7 +178,6 @@ int run_infer(int argc, char** argv) {
     if (max_tokens > 0) config["max_tokens"] = max_tokens;
     if (no_frame_text) config["interleave_labels"] = false;
     if (retries >= 0) config["max_retries"] = retries;
-    if (timeout_s > 0) config["timeout_s"] = timeout_s;
     if (!config.contains("api_url")) throw UsageError{"--api-url URL is required for openai (or set it in " + config_file.string() + ")"};
     if (!config.contains("model")) throw UsageError{"--model ID is required for openai (or set it in " + config_file.string() + ")"};
   }
@@ -186,6 +190,9 @@ int run_infer(int argc, char** argv) {
     if (!config.contains("command")) throw UsageError{"--command PROGRAM is required for the command backend"};
   }
   if (concurrency > 0) config["concurrency"] = concurrency;
+  // Every backend that waits on something: a server (openai), a program (command). The
+  // baseline computes in-process and has nothing to wait for.
+  if (timeout_s > 0) config["timeout_s"] = timeout_s;
   // Check the settings here, so a typo fails before any worker starts.
   if (backend == "openai" && config.contains("api_key_env") && config["api_key_env"].is_string()) {
     std::string variable = config["api_key_env"].get<std::string>();
@@ -210,6 +217,7 @@ int run_infer(int argc, char** argv) {
   int k = config.value("concurrency", backend == "openai" ? 4 : backend == "baseline" ? 2 : 1);
   // Enough clips in flight to keep K windows busy (each clip has ~4 windows), plus one decoding.
   options.max_clips_in_flight = std::max(2, (k + 3) / 4 + 1);
+  options.retry_bad_answers = retry_bad_answers;
 
   infer::InferRun run(options);
   if (!run.start(error)) {
@@ -222,6 +230,7 @@ int run_infer(int argc, char** argv) {
   action.sa_handler = on_interrupt;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // a closed stdout/stderr (| head) is an error on write, not our death
   bool cancelled = false;
   while (!run.wait(100)) {
     if (g_interrupted && !cancelled) {
@@ -243,8 +252,18 @@ int run_infer(int argc, char** argv) {
     size_t first = snapshot.log.size() > 20 ? snapshot.log.size() - 20 : 0;
     for (size_t i = first; i < snapshot.log.size(); ++i) std::fprintf(stderr, "  %s\n", snapshot.log[i].c_str());
   }
+  for (const auto& clip : snapshot.clips) {
+    if (clip.bad_answers > 0) {
+      std::fprintf(stderr, "idmscope infer: %s: %d of %d model answers were empty or had no JSON array; scored as [] (the worker's log has them)\n",
+                   clip.key.c_str(), clip.bad_answers, clip.windows_total);
+    }
+  }
   std::printf("run %s: %d complete, %d skipped (already complete), %d failed, %d cancelled -> %s\n", run_name->c_str(), snapshot.complete,
               snapshot.skipped, snapshot.failed, snapshot.cancelled, snapshot.store_dir.c_str());
+  if (snapshot.bad_answers > 0) {
+    std::printf("bad answers: %d windows in %d clips were empty or had no JSON array, scored as []; --retry-bad-answers reruns those clips\n",
+                snapshot.bad_answers, snapshot.clips_with_bad_answers);
+  }
   if (cancelled) return 130;
   return snapshot.failed > 0 || !snapshot.failure.empty() ? 1 : 0;
 }

@@ -29,7 +29,7 @@ cmake --build "$build_dir" --target fuzz_targets -j "$(nproc)"
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz_clip_reader fuzz_results_file fuzz_response_parser fuzz_side_files fuzz_rsv_meta)
+  targets=(fuzz_clip_reader fuzz_results_file fuzz_response_parser fuzz_side_files fuzz_rsv_meta fuzz_worker_protocol)
 fi
 
 seeds="$build_dir/fuzz-seeds"

@@ -3,7 +3,7 @@
 
 Usage: fuzz_seeds.py VECTORS_DIR OUT_DIR
 Creates OUT_DIR/<target>/NNNN.json for fuzz_clip_reader, fuzz_results_file,
-fuzz_response_parser and fuzz_side_files. Each seed is small (libFuzzer's default input
+fuzz_response_parser, fuzz_side_files and fuzz_worker_protocol. Each seed is small (libFuzzer's default input
 length limit follows the largest seed), and a few hand-made bad inputs are added.
 """
 import json
@@ -92,10 +92,32 @@ def main():
     rsv.append(rsv_meta_seed(2).replace('"collision_displacement": 0.0', '"collision_displacement": NaN'))
     rsv.append(rsv_meta_seed(2).replace('"move_right"', '"..."', 1))
     write(out_dir, "fuzz_rsv_meta", rsv)
+    # Worker protocol lines: one of each message, both directions, and a few broken ones.
+    messages = [
+        {"type": "hello", "protocol": 1, "worker": "idmscope-worker", "version": "0.1.0", "backends": ["baseline", "openai"]},
+        {"type": "pong", "id": 3},
+        {"type": "progress", "id": 7, "clip": "r/clip_000", "stage": "windows", "done": 0, "total": 4, "grid_frames": 25},
+        {"type": "window_result", "id": 7, "clip": "r/clip_000", "window": 1, "start_frame": 5, "ok": True, "attempts": 1,
+         "raw": "[{\"frame\": \"F02\"}]", "answer": [{"frame": "F02", "type": "KeyPress", "details": "A"}]},
+        {"type": "window_result", "id": 7, "window": 2, "ok": True, "raw": "garbage", "answer": [], "bad_answer": "no JSON array in the answer"},
+        {"type": "clip_result", "id": 7, "grid_frames": 25, "predictions": [], "failed_windows": 0, "bad_answers": 1,
+         "windows": [{"window": 0, "start_frame": 0, "ok": False, "attempts": 2, "error": "HTTP 500"}], "backend": {"name": "baseline"}},
+        {"type": "cancelled", "id": 7}, {"type": "error", "id": 7, "message": "no video"}, {"type": "error", "id": None, "message": "x"},
+        {"type": "run", "id": 1, "clip": {"key": "r/clip_000", "video": "/v.mp4"}, "backend": {"name": "baseline"},
+         "frames": {"max_edge_px": 0, "burn_labels": False}, "windows": {"size": 10, "stride": 5, "keep_first": 2, "keep_last": 7}},
+        {"type": "cancel", "id": 1}, {"type": "shutdown"},
+    ]
+    protocol_lines = [json.dumps(message) for message in messages]
+    protocol_lines += ["\n".join(json.dumps(message) for message in messages),
+                       '{"type":"progress","id":1,"stage":"windows","done":0,"total":"x"}',
+                       '{"type":"clip_result","id":1,"failed_windows":"many"}', '{"type":"error","id":1,"message":12345}',
+                       '{"type":"progress","id":18446744073709551615,"stage":"a","done":1,"total":2,"grid_frames":1e12}',
+                       '{"type":"window_result","id":1,"window":0,"ok":null}', "not json", "[1,2]", "{}\r"]
 
     counts = [write(out_dir, "fuzz_clip_reader", clips), write(out_dir, "fuzz_results_file", result_files),
-              write(out_dir, "fuzz_response_parser", answers), write(out_dir, "fuzz_side_files", side)]
-    print("fuzz seeds: %d clip, %d results, %d answer, %d side-file inputs in %s" % (*counts, out_dir))
+              write(out_dir, "fuzz_response_parser", answers), write(out_dir, "fuzz_side_files", side),
+              write(out_dir, "fuzz_worker_protocol", protocol_lines)]
+    print("fuzz seeds: %d clip, %d results, %d answer, %d side-file, %d worker protocol inputs in %s" % (*counts, out_dir))
 
 
 if __name__ == "__main__":

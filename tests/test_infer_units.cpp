@@ -16,10 +16,12 @@
 #include "infer/infer_run.hpp"
 #include "infer/prediction_store.hpp"
 #include "infer/retry_after.hpp"
+#include "infer/secrets.hpp"
 #include "infer/text_util.hpp"
 #include "infer/window_merge.hpp"
 #include "dataset/dataset.hpp"
 #include "dataset/prediction_source.hpp"
+#include "worker/messages.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wall"
@@ -485,5 +487,123 @@ TEST_CASE("inference run: a crashing worker fails the clips with its error, and 
   REQUIRE(resumed.wait(10000));
   CHECK(resumed.snapshot().skipped == 2);
   CHECK(resumed.snapshot().complete == 0);
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("answers scored as [] say why: empty, no array, cut off; a real [] is fine") {
+  CHECK(read_answer("[]").problem.empty());
+  CHECK(read_answer("```json\n[{\"frame\": \"F01\"}]\n```").problem.empty());
+  CHECK(read_answer("Nothing happens here: []").problem.empty());  // the reference finds the array
+  CHECK(read_answer("").problem == "empty answer");
+  CHECK(read_answer("  \n\t").problem == "empty answer");
+  CHECK(read_answer("I cannot see any frames.").problem == "no JSON array in the answer");
+  ReadAnswer cut = read_answer("[{\"frame\": \"F01\", \"type\": \"MouseClick\"}, {\"frame\": \"F0");
+  CHECK(cut.problem == "no JSON array in the answer");
+  CHECK(cut.items == nlohmann::json::array());
+}
+
+TEST_CASE("worker requests are checked field by field before the worker reads them") {
+  nlohmann::json run{{"type", "run"}, {"id", 1}, {"clip", {{"key", "r/clip_000"}, {"video", "/v.mp4"}}}, {"backend", {{"name", "baseline"}}},
+                     {"frames", {{"max_edge_px", 640}, {"burn_labels", true}}}, {"windows", {{"size", 10}, {"stride", 5}, {"keep_first", 2}, {"keep_last", 7}}}};
+  std::string error;
+  CHECK(worker::validate_request(run, error));
+  auto rejects = [&](nlohmann::json request, const std::string& field) {
+    CAPTURE(request.dump());
+    std::string why;
+    CHECK_FALSE(worker::validate_request(request, why));
+    CHECK(why.find(field) == 0);
+  };
+  nlohmann::json bad = run;
+  bad["clip"]["key"] = 3;
+  rejects(bad, "run.clip.key: expected a string, got number 3");
+  bad = run;
+  bad["clip"] = "x";
+  rejects(bad, "run.clip: expected an object");
+  bad = run;
+  bad["windows"]["size"] = 0;
+  rejects(bad, "run.windows.size: 0 is outside 1..1000");
+  bad = run;
+  bad["frames"]["burn_labels"] = "yes";
+  rejects(bad, "run.frames.burn_labels");
+  bad = run;
+  bad["frames"] = nullptr;
+  rejects(bad, "run.frames: expected an object, got null");
+  bad = run;
+  bad.erase("backend");
+  rejects(bad, "run.backend: missing");
+  rejects({{"type", "cancel"}, {"id", "all"}}, "cancel.id");
+  CHECK(worker::validate_request({{"type", "cancel"}}, error));
+  CHECK(worker::validate_request({{"type", "something-new"}, {"x", 1}}, error));  // answered by the worker as unknown
+}
+
+TEST_CASE("secrets: a registered key and any Bearer token are scrubbed from text") {
+  register_secret("sk-test-0123456789");
+  CHECK(scrub_secrets("HTTP 401: {\"received\": \"Authorization: Bearer sk-test-0123456789\"}") ==
+        "HTTP 401: {\"received\": \"Authorization: Bearer [redacted]\"}");
+  CHECK(scrub_secrets("key=sk-test-0123456789;") == "key=[redacted];");
+  CHECK(scrub_secrets("Authorization: Bearer other-proxy-token-xyz") == "Authorization: Bearer [redacted]");
+  CHECK(scrub_secrets("nothing secret, Bearer abc") == "nothing secret, Bearer abc");  // too short to be a token
+  register_secret("ab");  // too short to register: it would mask ordinary text
+  CHECK(scrub_secrets("abc") == "abc");
+}
+
+TEST_CASE("inference run: a malformed worker message fails that clip with the field named; the next clip completes") {
+  auto root = fresh_dir("malformed");
+  InferRunOptions options;
+  options.dataset_root = root;
+  options.clips = {{"rec/clip_000_a", root / "rec/clip_000_a.mp4"}, {"rec/clip_001_b", root / "rec/clip_001_b.mp4"}};
+  options.run_name = "malformed";
+  options.backend = {{"name", "baseline"}};
+  options.worker.heartbeat_interval_ms = 50;
+  options.max_clips_in_flight = 1;
+  struct Case {
+    nlohmann::json event;
+    std::string field;
+  };
+  for (const Case& bad : std::vector<Case>{{{{"type", "progress"}, {"stage", "windows"}, {"done", 0}, {"total", "x"}}, "progress.total"},
+                                           {{{"type", "clip_result"}, {"failed_windows", "many"}}, "clip_result.failed_windows"},
+                                           {{{"type", "error"}, {"message", 12345}}, "error.message"}}) {
+    const nlohmann::json& event = bad.event;
+    const std::string& field = bad.field;
+    CAPTURE(field);
+    options.worker.argv = {IDMSCOPE_FAKE_WORKER, "send-on-first-run=" + event.dump()};
+    options.run_name = "malformed-" + field;
+    InferRun run(options);
+    std::string error;
+    REQUIRE(run.start(error));
+    REQUIRE(run.wait(10000));
+    InferRunSnapshot snapshot = run.snapshot();
+    CHECK(snapshot.failure.empty());
+    CHECK(snapshot.failed == 1);
+    CHECK(snapshot.complete == 1);
+    CHECK(snapshot.clips.at(0).status == ClipRunStatus::Failed);
+    CHECK(snapshot.clips.at(0).error.find(field) != std::string::npos);
+    CHECK(snapshot.clips.at(1).status == ClipRunStatus::Complete);
+    nlohmann::json record = nlohmann::json::parse(read_file(run_dir(root, options.run_name) / "run.json"));
+    CHECK(record["clips"]["rec/clip_000_a"]["status"] == "failed");
+  }
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("prediction store as a source: unfinished clips are left out of scores, bad answers are counted") {
+  auto root = fresh_dir("status");
+  PredictionStore store;
+  std::string error;
+  REQUIRE(store.open(root, "r", error));
+  nlohmann::json one = nlohmann::json::array({{{"frame", "F02"}, {"type", "KeyPress"}, {"details", "A"}}});
+  REQUIRE(store.save_clip("rec/clip_000_a", "complete", one, {{"bad_answers", 2}}, error));
+  REQUIRE(store.save_clip("rec/clip_001_b", "failed", one, {{"error", "boom"}}, error));
+  REQUIRE(store.save_clip("rec/clip_002_c", "partial", one, nlohmann::json::object(), error));
+  REQUIRE(store.save_clip("rec/clip_003_d", "complete", one, {{"bad_answers", 0}}, error));
+  PredictionSet set;
+  Dataset none;
+  REQUIRE(load_prediction_source(store.dir(), none, set, error));
+  CHECK(set.by_clip.size() == 4);  // the viewer still shows what an unfinished clip has so far
+  CHECK(set.excluded.size() == 2);
+  CHECK(set.excluded["rec/clip_001_b"].find("inference failed") != std::string::npos);
+  CHECK(set.excluded["rec/clip_002_c"].find("did not finish") != std::string::npos);
+  CHECK(set.bad_answers.size() == 1);
+  CHECK(set.bad_answers["rec/clip_000_a"] == 2);
+  CHECK(set.warnings.size() == 3);
   std::filesystem::remove_all(root);
 }

@@ -139,3 +139,57 @@ TEST_CASE("worker client: a missing executable is a clear error") {
   CHECK_FALSE(client.start(error));
   CHECK(error.find("/nonexistent/idmscope-worker") != std::string::npos);
 }
+
+namespace {
+
+// A worker whose first run gets `event` first: the run fails with a protocol error naming
+// `field`, the raw line is in the log, and the worker stays usable for the next run.
+void expect_protocol_error(const nlohmann::json& event, const std::string& field) {
+  CAPTURE(event.dump());
+  WorkerClient client(fake("send-on-first-run=" + event.dump()));
+  std::string error;
+  REQUIRE(client.start(error));
+  REQUIRE(wait_for(client, "hello").is_object());
+  int64_t first = client.send_request({{"type", "run"}, {"clip", {{"key", "a/clip_000"}}}});
+  nlohmann::json failed = wait_for(client, "error");
+  REQUIRE(failed.is_object());
+  CHECK(failed["id"] == first);
+  CHECK(failed.value("protocol_error", false));
+  CHECK(failed["message"].get<std::string>().find(field) != std::string::npos);
+  bool logged = false;
+  for (const std::string& line : client.log_tail()) logged = logged || (line.find("protocol error") != std::string::npos && line.find(field.substr(field.find('.') + 1)) != std::string::npos);
+  CHECK(logged);
+  CHECK(client.state() == WorkerState::Ready);
+  int64_t second = client.send_request({{"type", "run"}, {"clip", {{"key", "a/clip_001"}}}});
+  nlohmann::json result = wait_for(client, "clip_result");
+  if (result.is_object() && result["id"] == first) result = wait_for(client, "clip_result");  // the first run's late answer
+  REQUIRE(result.is_object());
+  CHECK(result["id"] == second);
+  client.stop();
+  CHECK(client.failure().empty());
+}
+
+}  // namespace
+
+TEST_CASE("worker client: a malformed field fails that request only, named, with the raw line in the log") {
+  expect_protocol_error({{"type", "progress"}, {"stage", "windows"}, {"done", 0}, {"total", "x"}}, "progress.total");
+  expect_protocol_error({{"type", "clip_result"}, {"failed_windows", "many"}}, "clip_result.failed_windows");
+  expect_protocol_error({{"type", "error"}, {"message", 12345}}, "error.message");
+  expect_protocol_error({{"type", "progress"}, {"stage", "windows"}, {"done", 0}, {"total", 1}, {"grid_frames", 1e12}}, "progress.grid_frames");
+  expect_protocol_error({{"type", "progress"}, {"stage", "windows"}, {"done", -1}, {"total", 1}}, "progress.done");
+  expect_protocol_error({{"type", "window_result"}, {"window", "zero"}, {"ok", true}}, "window_result.window");
+  expect_protocol_error({{"type", "window_result"}, {"window", 0}, {"ok", nullptr}}, "window_result.ok");
+  expect_protocol_error({{"type", "window_result"}, {"window", 0}, {"ok", true}, {"raw", 5}}, "window_result.raw");
+  expect_protocol_error({{"type", "window_result"}, {"window", 0}, {"ok", true}, {"answer", "[]"}}, "window_result.answer");
+  expect_protocol_error({{"type", "clip_result"}, {"windows", {{{"window", 0}, {"ok", true}, {"error", 7}}}}}, "clip_result.windows[0].error");
+  expect_protocol_error({{"type", "clip_result"}, {"windows", {1, 2}}}, "clip_result.windows[0]");
+  expect_protocol_error({{"type", "clip_result"}, {"backend", "baseline"}}, "clip_result.backend");
+  expect_protocol_error({{"type", "clip_result"}, {"grid_frames", 5000000000LL}}, "clip_result.grid_frames");
+}
+
+TEST_CASE("worker client: a malformed message that names no request is a fault, not an exception") {
+  expect_fault("send-on-first-run=" + nlohmann::json({{"type", "progress"}, {"id", "seven"}, {"stage", "x"}, {"done", 0}, {"total", 1}}).dump(),
+               "progress.id");
+  expect_fault("send-on-first-run=" + nlohmann::json({{"type", "error"}, {"message", {1, 2}}}).dump().replace(1, 0, "\"id\":null,"),
+               "error.message");
+}

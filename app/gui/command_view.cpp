@@ -1,4 +1,6 @@
 // `idmscope [DATASET] [--predictions SRC]... [--profile P] [--clip KEY] [--frame N]`: the viewer.
+#include <signal.h>
+
 #include <cstdio>
 
 #include "cli_args.hpp"
@@ -8,6 +10,8 @@
 namespace idm::cli {
 
 int run_view(int argc, char** argv, int first) {
+  // Pipes to a worker or a program that exited are errors on write, never the viewer's death.
+  ::signal(SIGPIPE, SIG_IGN);
   Args args(argc, argv, first);
   if (args.wants_help()) {
     std::fputs(

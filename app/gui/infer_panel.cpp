@@ -513,6 +513,10 @@ void draw_infer_window(AppState& state, InferUi& ui, const ClipChoice& choice) {
   int done = snapshot.complete + snapshot.failed + snapshot.skipped + snapshot.cancelled;
   ImGui::Text("%s: %d/%d clips  (%d complete, %d skipped, %d failed, %d cancelled)", snapshot.finished ? "finished" : "running", done, total,
               snapshot.complete, snapshot.skipped, snapshot.failed, snapshot.cancelled);
+  if (snapshot.bad_answers > 0) {
+    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.2f, 1.0f), "bad answers: %d windows in %d clips were empty or had no JSON array (scored as [])",
+                       snapshot.bad_answers, snapshot.clips_with_bad_answers);
+  }
   if (busy && ImGui::Button("Cancel (Ctrl+Shift+R)")) ui.run->cancel();
   if (!busy && (snapshot.failed > 0 || snapshot.cancelled > 0 || !snapshot.failure.empty())) {
     bool same_dataset = ui.run_dataset_path == state.dataset_path;
@@ -538,6 +542,11 @@ void draw_infer_window(AppState& state, InferUi& ui, const ClipChoice& choice) {
     ImGui::ProgressBar(fraction, ImVec2(160, 0), overlay);
     ImGui::SameLine();
     ImGui::TextColored(status_colour(clip.status), "%-9s", infer::clip_run_status_name(clip.status));
+    if (clip.bad_answers > 0) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.2f, 1.0f), "%d bad", clip.bad_answers);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%d model answer(s) empty or without a JSON array, scored as []", clip.bad_answers);
+    }
     if (!clip.error.empty()) {  // before the key, which may be too long to leave room
       ImGui::SameLine();
       if (ImGui::SmallButton("error + log")) ui.shown_log_clip = ui.shown_log_clip == i ? -1 : i;

@@ -267,11 +267,22 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     ImGui::Text("%zu/%zu", labelled, total);
     for (const MetricColumn& column : metric) {
       ImGui::TableNextColumn();
+      const PredictionSet& predictions = state.sources[column.source].predictions;
+      if (auto excluded = predictions.excluded.find(clip.key); excluded != predictions.excluded.end()) {
+        ImGui::TextDisabled("left out");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: not scored", excluded->second.c_str());
+        continue;
+      }
       double f1 = column_value(state, column, i);
       if (f1 < 0) continue;
       // Low scores stand out: red below the threshold.
       if (f1 < ui.f1_threshold) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%.3f", f1);
       else ImGui::Text("%.3f", f1);
+      if (auto bad = predictions.bad_answers.find(clip.key); bad != predictions.bad_answers.end()) {
+        ImGui::SameLine(0, 3);
+        ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.2f, 1), "!");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%d model answer(s) empty or without a JSON array, scored as []", bad->second);
+      }
     }
   }
   ImGui::EndTable();

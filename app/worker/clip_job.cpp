@@ -7,6 +7,7 @@
 #include "infer/backend.hpp"
 #include "infer/frame_pipeline.hpp"
 #include "infer/window_merge.hpp"
+#include "worker/protocol.hpp"
 #include "worker_output.hpp"
 
 namespace idm::worker_app {
@@ -98,24 +99,50 @@ void run_clip_job(ClipJob& job, const nlohmann::json& request, WindowPool& pool)
           answer.error = std::string("internal error: ") + exception.what();
         }
       }
-      nlohmann::json items = answer.ok ? infer::answer_items(answer.raw_text) : nlohmann::json::array();
+      if (answer.ok && answer.raw_text.size() > worker::kMaxAnswerBytes) {
+        answer.ok = false;
+        answer.error = "the answer is " + std::to_string(answer.raw_text.size()) + " bytes, over the limit of " +
+                       std::to_string(worker::kMaxAnswerBytes >> 20) + " MiB";
+        answer.raw_text = answer.raw_text.substr(0, 1000);
+      }
+      infer::ReadAnswer read = answer.ok ? infer::read_answer(answer.raw_text) : infer::ReadAnswer{};
       nlohmann::json record{{"window", w}, {"start_frame", starts[static_cast<size_t>(w)]}, {"ok", answer.ok},
                             {"attempts", answer.attempts}, {"raw", answer.raw_text}};
-      if (!answer.ok) record["error"] = answer.error;
+      auto event_of = [&](const nlohmann::json& window_record, const nlohmann::json& items) {
+        nlohmann::json event = window_record;
+        event["type"] = "window_result";
+        event["id"] = job.id;
+        event["clip"] = clip;
+        event["answer"] = items;
+        return encode_event(event);
+      };
+      if (answer.ok && !read.problem.empty()) record["bad_answer"] = read.problem;
+      std::string line = answer.ok ? event_of(record, read.items) : std::string();
+      if (line.size() > worker::kMaxLineBytes) {  // escaping made it too long to pass on
+        answer.ok = false;
+        answer.error = "the answer's window_result is " + std::to_string(line.size()) + " bytes, over the worker protocol's limit of " +
+                       std::to_string(worker::kMaxLineBytes >> 20) + " MiB";
+        record = {{"window", w}, {"start_frame", starts[static_cast<size_t>(w)]}, {"ok", false}, {"attempts", answer.attempts},
+                  {"raw", answer.raw_text.substr(0, 1000)}};
+        read = infer::ReadAnswer{};
+      }
+      if (!answer.ok) {
+        record["error"] = answer.error;
+        line = event_of(record, nlohmann::json::array());
+      }
       if (!answer.ok && !job.cancel) log_line("clip " + clip + " window " + std::to_string(w) + ": " + answer.error);
-      nlohmann::json event = record;
-      event["type"] = "window_result";
-      event["id"] = job.id;
-      event["clip"] = clip;
-      event["answer"] = items;
+      if (answer.ok && !read.problem.empty()) {
+        log_line("clip " + clip + " window " + std::to_string(w) + ": " + read.problem + ", scored as []: '" + worker::excerpt(answer.raw_text, 200) + "'");
+      }
+      record.erase("raw");  // the clip_result does not repeat the answers (window_result carried them)
       // Everything under the tally's lock, and nothing after it: once done == total the job
       // thread returns and this clip's locals (tally, frames) are gone.
       std::lock_guard lock(tally.mutex);
-      if (answer.ok) tally.answers[static_cast<size_t>(w)] = std::move(items);
+      if (answer.ok) tally.answers[static_cast<size_t>(w)] = std::move(read.items);
       tally.windows[static_cast<size_t>(w)] = std::move(record);
       int done = ++tally.done;
       if (!job.cancel) {
-        emit(event);
+        emit_line(line);
         emit({{"type", "progress"}, {"id", job.id}, {"clip", clip}, {"stage", "windows"}, {"done", done}, {"total", total}});
       }
       tally.all_done.notify_all();
@@ -130,11 +157,22 @@ void run_clip_job(ClipJob& job, const nlohmann::json& request, WindowPool& pool)
     return;
   }
   infer::MergedAnswer merged = infer::merge_window_answers(tally.answers, grid_frames, spec);
-  int failed = 0;
-  for (const auto& record : tally.windows) failed += record.value("ok", false) ? 0 : 1;
-  emit({{"type", "clip_result"}, {"id", job.id}, {"clip", clip}, {"grid_frames", grid_frames}, {"predictions", merged.items},
-        {"windows", tally.windows}, {"failed_windows", failed}, {"dropped_unreadable", merged.dropped_unreadable},
-        {"dropped_outside", merged.dropped_outside}, {"backend", backend->describe()}});
+  int failed = 0, bad_answers = 0;
+  for (const auto& record : tally.windows) {
+    failed += record.value("ok", false) ? 0 : 1;
+    bad_answers += record.contains("bad_answer") ? 1 : 0;
+  }
+  nlohmann::json result{{"type", "clip_result"}, {"id", job.id}, {"clip", clip}, {"grid_frames", grid_frames}, {"predictions", merged.items},
+                        {"windows", tally.windows}, {"failed_windows", failed}, {"bad_answers", bad_answers},
+                        {"dropped_unreadable", merged.dropped_unreadable}, {"dropped_outside", merged.dropped_outside},
+                        {"backend", backend->describe()}};
+  std::string line = encode_event(result);
+  if (line.size() > worker::kMaxLineBytes) {  // the windows' answers together: idmscope merges them itself
+    result.erase("predictions");
+    result["predictions_omitted"] = "the merged predictions exceed the protocol's message limit; the window results carry them";
+    line = encode_event(result);
+  }
+  emit_line(line);
 }
 
 }  // namespace idm::worker_app

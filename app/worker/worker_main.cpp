@@ -2,13 +2,17 @@
 // NDJSON on stdin, events leave as NDJSON on stdout, stderr is the log
 // (docs/worker-protocol.md). The main loop only reads and dispatches, so it always answers
 // pings and cancels at once; clips run on their own threads, windows on the pool.
+#include <signal.h>
+
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "clip_job.hpp"
 #include "window_pool.hpp"
+#include "worker/messages.hpp"
 #include "worker/protocol.hpp"
 #include "worker_output.hpp"
 
@@ -36,6 +40,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::ios::sync_with_stdio(false);
+  // A model program that exits without reading its request must not take us down: writes to
+  // it fail with EPIPE instead, and become that window's error.
+  ::signal(SIGPIPE, SIG_IGN);
   emit({{"type", "hello"},
         {"protocol", worker::kProtocolVersion},
         {"worker", "idmscope-worker"},
@@ -57,6 +64,14 @@ int main(int argc, char** argv) {
       }
       const std::string type = request["type"].get<std::string>();
       nlohmann::json id = request.contains("id") ? request["id"] : nlohmann::json();
+      if (!worker::validate_request(request, error)) {
+        log_line("bad request (" + error + "): " + worker::excerpt(line, 4000));
+        std::optional<int64_t> request_id = worker::message_id(request);
+        nlohmann::json event{{"type", "error"}, {"message", "bad request: " + error}};
+        if (request_id) event["id"] = *request_id;
+        emit(event);
+        continue;
+      }
       try {
         if (type == "ping") {
           emit({{"type", "pong"}, {"id", id}});

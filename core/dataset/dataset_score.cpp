@@ -66,6 +66,12 @@ DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predicti
       out.clips.push_back(std::move(score));
       continue;
     }
+    if (auto excluded = predictions.excluded.find(clip.key); excluded != predictions.excluded.end()) {
+      score.error = "left out of scores: " + excluded->second + " in " + predictions.name;
+      score.left_out = true;
+      out.clips.push_back(std::move(score));
+      continue;
+    }
     ClipEvaluationInput input;
     input.log = &clip.log;
     if (auto it = dataset.overrides.clips.find(clip.key); it != dataset.overrides.clips.end()) input.overrides = &it->second;
@@ -78,6 +84,9 @@ DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predicti
     score.evaluation = evaluate_clip(input, profile);
     score.warnings = score.evaluation.warnings;
     if (found == predictions.by_clip.end()) score.warnings.push_back("no predictions for this clip in " + predictions.name);
+    if (auto bad = predictions.bad_answers.find(clip.key); bad != predictions.bad_answers.end()) {
+      score.warnings.push_back(std::to_string(bad->second) + " model answer(s) empty or without a JSON array, scored as []");
+    }
     if (score.evaluation.malformed_predictions > 0) {
       score.warnings.push_back(std::to_string(score.evaluation.malformed_predictions) + " malformed predictions dropped");
     }
@@ -104,6 +113,7 @@ Json dataset_score_json(const DatasetScore& score) {
     item["tag"] = clip.tag;
     if (!clip.error.empty()) {
       item["error"] = clip.error;
+      if (clip.left_out) item["left_out"] = true;
       clips.push_back(std::move(item));
       continue;
     }
@@ -171,10 +181,14 @@ std::string dataset_score_text(const DatasetScore& score) {
                   static_cast<long long>(counts.fn), static_cast<long long>(counts.neutral));
     out += line;
   };
-  size_t broken = 0;
-  for (const auto& clip : score.clips) broken += !clip.error.empty();
-  std::snprintf(line, sizeof line, "Profile %s, predictions %s: %zu clips (%zu unreadable)\n", score.profile.name.c_str(),
-                score.source_name.c_str(), score.clips.size(), broken);
+  size_t broken = 0, left_out = 0;
+  for (const auto& clip : score.clips) {
+    left_out += clip.left_out;
+    broken += !clip.error.empty() && !clip.left_out;
+  }
+  std::snprintf(line, sizeof line, "Profile %s, predictions %s: %zu clips (%zu unreadable%s)\n", score.profile.name.c_str(),
+                score.source_name.c_str(), score.clips.size(), broken,
+                left_out ? (", " + std::to_string(left_out) + " left out: inference failed").c_str() : "");
   out += line;
   out += "Overall:\n";
   row("all", score.overall);
@@ -190,7 +204,7 @@ std::string dataset_score_text(const DatasetScore& score) {
   out += "Per clip:\n";
   for (const DatasetClipScore& clip : score.clips) {
     if (!clip.error.empty()) {
-      out += "  " + clip.key + "  UNREADABLE: " + clip.error + "\n";
+      out += "  " + clip.key + (clip.left_out ? "  LEFT OUT: " : "  UNREADABLE: ") + clip.error + "\n";
       continue;
     }
     const ClipEvaluation& e = clip.evaluation;

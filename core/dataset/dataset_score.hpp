@@ -16,7 +16,8 @@ namespace idm {
 struct DatasetClipScore {
   std::string key;
   std::string tag;
-  std::string error;  // the clip could not be read: not in the totals
+  std::string error;  // the clip could not be read, or is left out (below): not in the totals
+  bool left_out = false;  // its inference did not finish (the prediction store says so)
   ClipEvaluation evaluation;
   std::vector<std::string> warnings;  // evaluation warnings + "no predictions for this clip"
 };

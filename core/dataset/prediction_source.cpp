@@ -1,5 +1,7 @@
 #include "dataset/prediction_source.hpp"
 
+#include <algorithm>
+
 #include "dataset/dataset.hpp"
 #include "io/json_file.hpp"
 #include "dataset/results_file.hpp"
@@ -64,7 +66,25 @@ bool load_folder_source(const std::filesystem::path& source, PredictionSet& out)
       continue;
     }
     if (root.is_object()) {  // {"predictions": [...]} is accepted as well as a bare array
-      auto inner = last_field(root.get_object().value_unsafe(), "predictions");
+      simdjson::dom::object object = root.get_object().value_unsafe();
+      if (auto status = last_field(object, "status"); status && status->is_string()) {
+        std::string_view text = status->get_string().value_unsafe();
+        if (text != "complete") {
+          std::string reason = "inference " + std::string(text == "failed" ? "failed" : text == "cancelled" ? "was cancelled" : "did not finish") +
+                               " (status \"" + std::string(text) + "\")";
+          // Its predictions stay loaded (the viewer's lane fills in while a run writes them),
+          // but scores leave the clip out.
+          out.excluded[key] = reason;
+          out.warnings.push_back(where + ": " + reason + "; the clip is left out of scores, as the reference skips it");
+        }
+      }
+      if (auto bad = last_field(object, "bad_answers"); bad && bad->is_int64() && bad->get_int64().value_unsafe() > 0) {
+        int64_t count = bad->get_int64().value_unsafe();
+        out.bad_answers[key] = static_cast<int>(std::min<int64_t>(count, 1'000'000));
+        out.warnings.push_back(where + ": " + std::to_string(count) +
+                               " model answer(s) were empty or had no JSON array and were scored as [] (predicted nothing there)");
+      }
+      auto inner = last_field(object, "predictions");
       if (inner) root = *inner;
     }
     if (!root.is_array()) {

@@ -22,7 +22,7 @@ bool import_predictions(const Dataset& dataset, const std::filesystem::path& sou
       continue;
     }
     auto found = set.by_clip.find(clip.key);
-    if (found == set.by_clip.end()) {
+    if (found == set.by_clip.end() || set.excluded.count(clip.key)) {  // an unfinished clip is not imported as complete
       ++out.missing;
       continue;
     }

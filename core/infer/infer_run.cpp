@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "infer/secrets.hpp"
 #include "infer/window_merge.hpp"
 
 namespace idm::infer {
@@ -36,6 +37,10 @@ InferRun::~InferRun() {
 }
 
 bool InferRun::start(std::string& error) {
+  // The key itself is never in our settings, but a server may echo it back in an error.
+  if (options_.backend.contains("api_key_env") && options_.backend["api_key_env"].is_string()) {
+    register_secret_from_env(options_.backend["api_key_env"].get<std::string>());
+  }
   if (!store_.open(options_.dataset_root, options_.run_name, error)) return false;
   nlohmann::json& record = store_.run();
   record["backend_config"] = options_.backend;  // names an env var for the key, never the key
@@ -50,7 +55,7 @@ bool InferRun::start(std::string& error) {
   for (const InferRunClip& clip : options_.clips) {
     ClipProgress progress;
     progress.key = clip.key;
-    if (store_.clip_complete(clip.key)) {
+    if (store_.clip_complete(clip.key) && !(options_.retry_bad_answers && stored_bad_answers(clip.key) > 0)) {
       progress.status = ClipRunStatus::Skipped;
       ++snapshot_.skipped;
     }
@@ -86,6 +91,14 @@ bool InferRun::wait(int timeout_ms) {
   return finished_changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return snapshot_.finished; });
 }
 
+int InferRun::stored_bad_answers(const std::string& clip_key) const {
+  const nlohmann::json& clips = store_.run()["clips"];
+  auto record = clips.find(clip_key);
+  if (record == clips.end() || !record->is_object()) return 0;
+  auto count = record->find("bad_answers");
+  return count != record->end() && count->is_number_integer() ? count->get<int>() : 0;
+}
+
 void InferRun::save(size_t index, const std::string& status) {
   ClipWork& work = work_[index];
   const std::string& key = options_.clips[index].key;
@@ -96,6 +109,7 @@ void InferRun::save(size_t index, const std::string& status) {
     const ClipProgress& progress = snapshot_.clips[index];
     record["error"] = progress.error.empty() ? nlohmann::json() : nlohmann::json(progress.error);
     record["failed_windows"] = progress.failed_windows;
+    record["bad_answers"] = progress.bad_answers;
   }
   record["finished_at"] = status == "partial" ? nlohmann::json() : nlohmann::json(utc_timestamp());
   std::string error;
@@ -111,7 +125,7 @@ void InferRun::finish_clip(size_t index, ClipRunStatus status, const std::string
     ClipProgress& progress = snapshot_.clips[index];
     if (progress.status != ClipRunStatus::Running && progress.status != ClipRunStatus::Queued) return;
     progress.status = status;
-    progress.error = error;
+    progress.error = scrub_secrets(error);
     progress.stage.clear();
     if (status == ClipRunStatus::Complete) ++snapshot_.complete;
     if (status == ClipRunStatus::Failed) ++snapshot_.failed;
@@ -123,10 +137,12 @@ void InferRun::finish_clip(size_t index, ClipRunStatus status, const std::string
   work_[index].request_id = -1;
 }
 
+// Events reach us checked field by field (WorkerClient validates them), so the fields the
+// protocol names have their types here.
 void InferRun::handle(const nlohmann::json& event) {
   const std::string type = event.value("type", "");
   if (type == "fault") {
-    std::string message = "worker: " + event.value("message", "");
+    std::string message = scrub_secrets("worker: " + event.value("message", ""));
     {
       std::lock_guard lock(mutex_);
       snapshot_.failure = message;
@@ -139,7 +155,7 @@ void InferRun::handle(const nlohmann::json& event) {
   if (!event.contains("id") || !event["id"].is_number_integer()) {
     if (type == "error") {
       std::lock_guard lock(mutex_);
-      snapshot_.failure = "worker: " + event.value("message", "");
+      snapshot_.failure = scrub_secrets("worker: " + event.value("message", ""));
     }
     return;
   }
@@ -158,45 +174,71 @@ void InferRun::handle(const nlohmann::json& event) {
       progress.windows_done = event.value("done", 0);
       progress.windows_total = event.value("total", 0);
     }
-    if (event.contains("grid_frames") && event["grid_frames"].is_number_integer()) {
+    if (event.contains("grid_frames")) {
       work.grid_frames = event["grid_frames"].get<int>();
       work.answers.assign(window_starts(work.grid_frames, options_.windows).size(), std::nullopt);
       work.windows = nlohmann::json::array();
       for (size_t w = 0; w < work.answers.size(); ++w) work.windows.push_back(nullptr);
     }
   } else if (type == "window_result") {
-    size_t w = static_cast<size_t>(event.value("window", -1));
+    size_t w = static_cast<size_t>(event["window"].get<int64_t>());
     if (w >= work.answers.size()) return;
-    nlohmann::json record{{"window", w}, {"start_frame", event.value("start_frame", 0)}, {"ok", event.value("ok", false)},
+    const bool ok = event["ok"].get<bool>();
+    nlohmann::json record{{"window", w}, {"start_frame", event.value("start_frame", 0)}, {"ok", ok},
                           {"attempts", event.value("attempts", 0)}, {"raw", event.value("raw", "")}};
     if (event.contains("error")) record["error"] = event["error"];
+    if (ok && event.contains("bad_answer")) record["bad_answer"] = event["bad_answer"];
+    bool counted_before = work.windows[w].is_object();  // a repeated window_result is not counted twice
+    bool bad_before = counted_before && work.windows[w].contains("bad_answer");
+    bool failed_before = counted_before && !work.windows[w].value("ok", false);
     work.windows[w] = record;
-    if (event.value("ok", false)) {
+    if (ok) {
       work.answers[w] = event.value("answer", nlohmann::json::array());
     } else {
+      work.answers[w] = std::nullopt;
+    }
+    {
       std::lock_guard lock(mutex_);
-      ++snapshot_.clips[index].failed_windows;
+      ClipProgress& progress = snapshot_.clips[index];
+      progress.failed_windows += (ok ? 0 : 1) - (failed_before ? 1 : 0);
+      int bad_delta = (record.contains("bad_answer") ? 1 : 0) - (bad_before ? 1 : 0);
+      if (bad_delta != 0) {
+        if (progress.bad_answers == 0 && bad_delta > 0) ++snapshot_.clips_with_bad_answers;
+        progress.bad_answers += bad_delta;
+        snapshot_.bad_answers += bad_delta;
+        if (progress.bad_answers == 0) --snapshot_.clips_with_bad_answers;
+      }
     }
     save(index, "partial");  // lanes fill in as windows complete
   } else if (type == "clip_result") {
     if (event.contains("backend") && !store_.run().contains("backend")) {
       const nlohmann::json& backend = event["backend"];
       store_.run()["backend"] = backend;
-      store_.run()["model"] = backend.value("model", "");
+      store_.run()["model"] = backend.contains("model") && backend["model"].is_string() ? backend["model"] : nlohmann::json("");
       if (backend.contains("prompt_hash")) store_.run()["prompt_hash"] = backend["prompt_hash"];
     }
-    if (event.contains("grid_frames") && event["grid_frames"].is_number_integer()) work.grid_frames = event["grid_frames"].get<int>();
-    int failed = event.value("failed_windows", 0);
+    if (event.contains("grid_frames")) work.grid_frames = event["grid_frames"].get<int>();
+    int failed = 0;
+    std::string first_error;
+    for (const auto& record : work.windows) {
+      if (!record.is_object() || record.value("ok", false)) continue;
+      ++failed;
+      if (first_error.empty() && record.contains("error") && record["error"].is_string()) first_error = record["error"].get<std::string>();
+    }
+    int missing = 0;  // windows the worker never reported: the clip cannot be complete
+    for (const auto& record : work.windows) missing += record.is_object() ? 0 : 1;
+    failed = std::max(failed, event.value("failed_windows", 0));
     if (failed > 0) {
-      std::string first_error;
-      for (const auto& record : work.windows) {
-        if (record.is_object() && record.contains("error") && first_error.empty()) first_error = record["error"].get<std::string>();
-      }
       finish_clip(index, ClipRunStatus::Failed, std::to_string(failed) + " of " + std::to_string(work.answers.size()) + " windows failed: " + first_error);
+    } else if (missing > 0) {
+      finish_clip(index, ClipRunStatus::Failed, "the worker reported the clip done with " + std::to_string(missing) + " of " +
+                                                    std::to_string(work.answers.size()) + " windows missing");
     } else {
       finish_clip(index, ClipRunStatus::Complete, "");
     }
   } else if (type == "error") {
+    // A protocol error stops that request in the worker too (it may still be working on it).
+    if (event.value("protocol_error", false)) client_->cancel(id);
     finish_clip(index, ClipRunStatus::Failed, event.value("message", "error"));
   } else if (type == "cancelled") {
     finish_clip(index, ClipRunStatus::Cancelled, "cancelled");
@@ -219,7 +261,7 @@ void InferRun::run() {
     {
       std::lock_guard lock(mutex_);
       client_ = std::move(client);
-      if (!started) snapshot_.failure = error;
+      if (!started) snapshot_.failure = scrub_secrets(error);
     }
     if (!started) {
       for (size_t index : queue) finish_clip(index, ClipRunStatus::Failed, error);
@@ -287,6 +329,11 @@ void InferRun::run() {
   }
   if (client_) client_->stop(2000);
   std::string error;
+  int bad_answers = 0;  // over every clip of the store, this run's and earlier ones
+  for (const auto& [key, record] : store_.run()["clips"].items()) {
+    if (record.is_object() && record.contains("bad_answers") && record["bad_answers"].is_number_integer()) bad_answers += record["bad_answers"].get<int>();
+  }
+  store_.run()["bad_answers"] = bad_answers;
   store_.run()["finished_at"] = utc_timestamp();
   store_.save_run(error);
   std::lock_guard lock(mutex_);

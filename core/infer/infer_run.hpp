@@ -32,6 +32,7 @@ struct ClipProgress {
   int windows_done = 0;
   int windows_total = 0;
   int failed_windows = 0;
+  int bad_answers = 0;       // windows whose answer was empty or had no JSON array: scored as []
   std::string error;         // why it failed (one line)
 };
 
@@ -41,6 +42,8 @@ struct InferRunSnapshot {
   std::string failure;            // the worker's fault, or why the run could not go on
   std::vector<std::string> log;   // the worker's stderr tail
   int complete = 0, failed = 0, skipped = 0, cancelled = 0;
+  int bad_answers = 0;            // windows of this run scored as [] without an array answer
+  int clips_with_bad_answers = 0;
   std::filesystem::path store_dir;
 };
 
@@ -59,6 +62,9 @@ struct InferRunOptions {
   std::string profile_name;
   WorkerClientOptions worker;                   // argv = the worker executable
   int max_clips_in_flight = 2;
+  // A resume reruns failed, cancelled and unfinished clips; with this also complete clips
+  // with bad answers (by default they stay: they are scored as [] like the reference does).
+  bool retry_bad_answers = false;
 };
 
 class InferRun {
@@ -82,6 +88,7 @@ class InferRun {
   void handle(const nlohmann::json& event);
   void finish_clip(size_t index, ClipRunStatus status, const std::string& error);
   void save(size_t index, const std::string& status);
+  int stored_bad_answers(const std::string& clip_key) const;  // from run.json
 
   InferRunOptions options_;
   PredictionStore store_;           // run thread only (after start)

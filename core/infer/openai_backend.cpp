@@ -20,6 +20,7 @@
 #include "infer/backends.hpp"
 #include "infer/frame_pipeline.hpp"
 #include "infer/retry_after.hpp"
+#include "infer/secrets.hpp"
 #include "infer/text_util.hpp"
 #include "scoring/profile.hpp"
 
@@ -284,6 +285,7 @@ std::unique_ptr<Backend> make_openai_backend(const nlohmann::json& config, std::
       return nullptr;
     }
     settings.api_key = key;
+    register_secret(settings.api_key);  // everything the worker writes is scrubbed of it
   }
   if (settings.prompt_path.empty()) settings.prompt_path = (assets_dir() / "prompts" / "idm-window.txt").string();
   std::ifstream prompt(settings.prompt_path, std::ios::binary);

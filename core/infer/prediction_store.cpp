@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "infer/secrets.hpp"
 #include "io/atomic_write.hpp"
 
 namespace idm::infer {
@@ -77,7 +78,9 @@ bool PredictionStore::save_clip(const std::string& clip_key, const std::string& 
     return false;
   }
   nlohmann::json document{{"clip", clip_key}, {"status", status}, {"predictions", predictions}};
-  if (!write_file_atomically(file, document.dump(1) + "\n", error)) return false;
+  // Answers scored as [] without being one: `score` warns about them from this file alone.
+  if (clip_record.contains("bad_answers")) document["bad_answers"] = clip_record["bad_answers"];
+  if (!write_file_atomically(file, scrub_secrets(document.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", error)) return false;
   nlohmann::json& record = run_["clips"][clip_key];
   if (!record.is_object()) record = nlohmann::json::object();
   for (auto& [key, value] : clip_record.items()) record[key] = value;  // other keys stay
@@ -88,7 +91,7 @@ bool PredictionStore::save_clip(const std::string& clip_key, const std::string& 
 
 bool PredictionStore::save_run(std::string& error) {
   run_["updated_at"] = utc_timestamp();
-  return write_file_atomically(dir_ / "run.json", run_.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", error);
+  return write_file_atomically(dir_ / "run.json", scrub_secrets(run_.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", error);
 }
 
 }  // namespace idm::infer

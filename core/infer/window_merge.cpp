@@ -5,11 +5,20 @@
 
 namespace idm::infer {
 
-nlohmann::json answer_items(std::string_view raw_text) {
-  std::string array_text = parse_response_text(raw_text);
+nlohmann::json answer_items(std::string_view raw_text) { return read_answer(raw_text).items; }
+
+ReadAnswer read_answer(std::string_view raw_text) {
+  ReadAnswer out;
+  bool found = false;
+  std::string array_text = parse_response_text(raw_text, &found);
   nlohmann::json items = nlohmann::json::parse(array_text, nullptr, false);
-  if (!items.is_array()) return nlohmann::json::array();
-  return items;
+  if (found && items.is_array()) {
+    out.items = std::move(items);
+    return out;
+  }
+  bool blank = raw_text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+  out.problem = blank ? "empty answer" : "no JSON array in the answer";
+  return out;
 }
 
 MergedAnswer merge_window_answers(const std::vector<std::optional<nlohmann::json>>& answers, int grid_frames, const WindowSpec& spec) {

@@ -15,6 +15,14 @@ namespace idm::infer {
 // The model's raw text -> its JSON array (reference parser, spec §6); [] when there is none.
 nlohmann::json answer_items(std::string_view raw_text);
 
+// The same, saying why an answer was scored as [] without being one: "empty answer" (no
+// text), "no JSON array in the answer" (prose, garbage, an answer cut off); "" when it was read.
+struct ReadAnswer {
+  nlohmann::json items = nlohmann::json::array();
+  std::string problem;
+};
+ReadAnswer read_answer(std::string_view raw_text);
+
 struct MergedAnswer {
   nlohmann::json items = nlohmann::json::array();  // objects with global "frame" labels
   int dropped_unreadable = 0;  // not an object, or no readable frame label

@@ -8,9 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <cerrno>
 #include <cstring>
 
+#include "infer/secrets.hpp"
+#include "worker/messages.hpp"
 #include "worker/protocol.hpp"
 
 extern char** environ;
@@ -103,6 +107,8 @@ bool WorkerClient::start(std::string& error) {
   stdin_fd_ = stdin_pair[0];
   stdout_fd_ = stdout_pipe[0];
   stderr_fd_ = stderr_pipe[0];
+  fcntl(stdout_fd_, F_SETFL, O_NONBLOCK);
+  fcntl(stderr_fd_, F_SETFL, O_NONBLOCK);
   {
     std::lock_guard lock(mutex_);
     state_ = WorkerState::Starting;
@@ -150,8 +156,8 @@ void WorkerClient::fail(const std::string& message) {
   std::lock_guard lock(mutex_);
   if (state_ == WorkerState::Failed || state_ == WorkerState::Exited || stopping_) return;
   state_ = WorkerState::Failed;
-  failure_ = message;
-  push_event({{"type", "fault"}, {"message", message}});
+  failure_ = scrub_secrets(message);
+  push_event({{"type", "fault"}, {"message", failure_}});
   // Not reaped yet, so pid_ cannot have been reused: the kill reaches our child (or its zombie).
   if (!reaped_ && pid_ > 0) ::kill(pid_, SIGKILL);
 }
@@ -168,6 +174,19 @@ void WorkerClient::handle_line(const std::string& line) {
     return;
   }
   const std::string type = message["type"].get<std::string>();
+  if (!worker::validate_event(message, error)) {
+    // The raw line goes to the log (the worker's log tail shown with the error), so whoever
+    // wrote the worker sees exactly what was sent.
+    keep_log("idmscope: protocol error (" + error + ") in the worker's line: " + worker::excerpt(line, 4000));
+    std::optional<int64_t> id = worker::message_id(message);
+    if (id && type != "hello") {  // the request it belongs to fails; the worker goes on
+      std::lock_guard lock(mutex_);
+      push_event({{"type", "error"}, {"id", *id}, {"message", "the worker broke the protocol: " + error}, {"protocol_error", true}});
+      return;
+    }
+    fail("the worker broke the protocol: " + error);
+    return;
+  }
   std::unique_lock lock(mutex_);
   if (state_ == WorkerState::Starting) {
     if (type != "hello") {
@@ -195,23 +214,46 @@ void WorkerClient::handle_line(const std::string& line) {
   push_event(std::move(message));
 }
 
+bool WorkerClient::child_exited() const {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_;
+}
+
 void WorkerClient::read_stdout() {
+  // Reads until EOF, or until the worker has exited and what it left in the pipe is read: a
+  // process the worker left behind may hold the pipe open for ever.
   std::string pending;
   char buffer[65536];
+  std::optional<Clock::time_point> drain_until;
   while (true) {
+    pollfd fd{stdout_fd_, POLLIN, 0};
+    int ready = ::poll(&fd, 1, 100);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) {
+      if (!drain_until && child_exited()) drain_until = Clock::now() + std::chrono::milliseconds(kDrainAfterExitMs);
+      if (drain_until && Clock::now() > *drain_until) break;
+      continue;
+    }
     ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
+    size_t scanned = pending.size();  // only the new bytes can hold a newline: a long line stays linear
     pending.append(buffer, static_cast<size_t>(n));
     size_t start = 0;
-    for (size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1) {
+    for (size_t newline; (newline = pending.find('\n', scanned)) != std::string::npos; start = scanned = newline + 1) {
       handle_line(pending.substr(start, newline - start));
     }
     pending.erase(0, start);
+    if (!pending.empty()) {
+      // A long message is arriving: its pong waits behind it in the stream, but the worker is alive.
+      std::lock_guard lock(mutex_);
+      last_pong_at_ = Clock::now();
+    }
     if (pending.size() > worker::kMaxLineBytes) {
-      fail("the worker wrote garbage on stdout (a line longer than 64 MiB)");
+      fail("the worker wrote garbage on stdout (a line longer than the protocol's 64 MiB limit)");
       pending.clear();
     }
+    if (drain_until && Clock::now() > *drain_until) break;
   }
   if (!pending.empty()) handle_line(pending);  // a last line without its newline
   reap_after_eof();
@@ -253,30 +295,44 @@ void WorkerClient::reap_after_eof() {
   changed_.notify_all();
 }
 
+void WorkerClient::keep_log(std::string line) {
+  line = scrub_secrets(std::move(line));
+  std::lock_guard lock(mutex_);
+  log_.push_back(std::move(line));
+  while (log_.size() > options_.log_lines_kept) log_.pop_front();
+}
+
 void WorkerClient::read_stderr() {
+  // Like stdout: EOF, or a short drain once the worker is reaped (a leftover grandchild may
+  // keep the pipe open).
   std::string pending;
   char buffer[8192];
-  auto keep = [this](std::string line) {
-    std::lock_guard lock(mutex_);
-    log_.push_back(std::move(line));
-    while (log_.size() > options_.log_lines_kept) log_.pop_front();
-  };
+  std::optional<Clock::time_point> drain_until;
   while (true) {
+    pollfd fd{stderr_fd_, POLLIN, 0};
+    int ready = ::poll(&fd, 1, 100);
+    if (ready < 0 && errno != EINTR) break;
+    if (!drain_until) {
+      std::lock_guard lock(mutex_);
+      if (reaped_) drain_until = Clock::now() + std::chrono::milliseconds(kDrainAfterExitMs);
+    }
+    if (drain_until && Clock::now() > *drain_until) break;
+    if (ready <= 0) continue;
     ssize_t n = ::read(stderr_fd_, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
     pending.append(buffer, static_cast<size_t>(n));
     size_t start = 0;
     for (size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1) {
-      keep(pending.substr(start, newline - start));
+      keep_log(pending.substr(start, newline - start));
     }
     pending.erase(0, start);
     if (pending.size() > 4096) {  // a log line without end: keep it in pieces
-      keep(pending);
+      keep_log(pending);
       pending.clear();
     }
   }
-  if (!pending.empty()) keep(pending);
+  if (!pending.empty()) keep_log(pending);
 }
 
 void WorkerClient::monitor() {

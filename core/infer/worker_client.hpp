@@ -15,6 +15,7 @@
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +73,11 @@ class WorkerClient {
   void push_event(nlohmann::json event);      // mutex_ held
   bool write_line(const std::string& line);
   void reap_after_eof();
+  bool child_exited() const;                   // without reaping it
+  void keep_log(std::string line);             // takes mutex_
+
+  // How long the readers keep reading after the worker exited (what it wrote last).
+  static constexpr int kDrainAfterExitMs = 300;
 
   WorkerClientOptions options_;
   pid_t pid_ = -1;

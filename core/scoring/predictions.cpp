@@ -51,7 +51,8 @@ bool is_json_array(simdjson::dom::parser& parser, std::string_view text) {
 
 }  // namespace
 
-std::string parse_response_text(std::string_view raw_text) {
+std::string parse_response_text(std::string_view raw_text, bool* found) {
+  if (found) *found = true;
   std::string text(py::strip(raw_text));
   text = remove_think_blocks(text);
   if (size_t open = text.find("<think>"); open != std::string::npos) text.resize(open);
@@ -71,6 +72,7 @@ std::string parse_response_text(std::string_view raw_text) {
     std::string span = text.substr(first, last - first + 1);
     if (is_json_array(parser, span)) return span;
   }
+  if (found) *found = false;
   return "[]";
 }
 

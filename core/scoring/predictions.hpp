@@ -11,8 +11,8 @@
 namespace idm {
 
 // [reference] Extracts the JSON array from a model's raw answer. Returns the array's JSON
-// text, or "[]" when there is none.
-std::string parse_response_text(std::string_view raw_text);
+// text, or "[]" when there is none (then *found, if given, is false).
+std::string parse_response_text(std::string_view raw_text, bool* found = nullptr);
 
 // Decodes the elements of a JSON array of predictions.
 void decode_predictions(simdjson::dom::array items, std::vector<RawPrediction>& out);

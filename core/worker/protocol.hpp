@@ -15,6 +15,12 @@ constexpr int kProtocolVersion = 1;
 // Longest line either side accepts; anything longer is garbage (a broken worker).
 constexpr size_t kMaxLineBytes = 64u << 20;
 
+// Longest model answer (raw text) a backend passes on: a window_result carries it twice (as
+// text and parsed), so ordinary answers fit a message with room to spare. A longer answer is
+// that window's error naming this limit; an event that still does not fit (an answer of
+// control characters, escaped six-fold) is reported by the worker the same way.
+constexpr size_t kMaxAnswerBytes = 16u << 20;
+
 // One message as a single line (compact JSON + '\n').
 std::string encode_line(const nlohmann::json& message);
 

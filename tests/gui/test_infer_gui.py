@@ -173,6 +173,23 @@ class RunModel(unittest.TestCase):
         self.assertEqual(list(record["clips"]), [self.keys[1]])
         self.assertEqual(record["clips"][self.keys[1]]["status"], "complete")
 
+    def test_bad_answers_are_counted_in_the_run_window_and_marked_in_the_browser(self):
+        # A model program answering prose, a cut-off array and nothing for three of the four
+        # windows: the clip completes (scored as [] there), the run window (Ctrl+R opens it)
+        # counts "3 bad" and the browser marks the clip's F1 with "!". Screenshots kept for eyes.
+        program = os.path.join(self.tmp, "bad-answers.py")
+        with open(program, "w") as f:
+            f.write("#!/usr/bin/env python3\nimport json, sys\nw = json.load(sys.stdin)['window']\n"
+                    "print(['Sorry, no idea.', '[{\"frame\": \"F0', '', json.dumps([{'frame': 'F03', 'type': 'MouseClick', 'details': 'Left'}])][w])\n")
+        os.chmod(program, 0o755)
+        self.write_infer_json({"default_backend": "command", "command": {"command": [program], "frames": {"max_edge_px": 160}}})
+        shots, alive = self.live("bad", [("key", "ctrl+r"), self.run_done("gui-command"), ("sleep", 1.0), ("shot", "run-window")])
+        self.assertTrue(alive)
+        clip = self.run_record("gui-command")["clips"][self.keys[0]]
+        self.assertEqual(clip["status"], "complete")
+        self.assertEqual(clip["bad_answers"], 3)
+        print("\n  bad-answer screenshots: %s" % shots, file=sys.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -8,6 +8,9 @@
 //   exit-on-run     writes one progress event, then exits with code 3 halfway through
 //   ignore-shutdown never exits on its own (the client must kill it)
 //   slow-run        a run takes 10 s unless cancelled (then answers "cancelled" at once)
+//   send-on-first-run=JSON
+//                   the first run first gets the JSON object as an event (its "id" is the run's
+//                   unless the object has one), then the usual events; later runs are as "ok"
 #include <unistd.h>
 
 #include <atomic>
@@ -39,6 +42,12 @@ void sleep_forever() {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "ok";
+  nlohmann::json first_run_event;
+  static const std::string kSendPrefix = "send-on-first-run=";
+  if (mode.rfind(kSendPrefix, 0) == 0) {
+    first_run_event = nlohmann::json::parse(mode.substr(kSendPrefix.size()));
+    mode = "send-on-first-run";
+  }
   std::fprintf(stderr, "fake worker: mode %s\n", mode.c_str());
   if (mode == "no-hello") sleep_forever();
   emit({{"type", "hello"}, {"protocol", mode == "bad-version" ? 99 : 1}, {"worker", "fake"}});
@@ -62,6 +71,11 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
       continue;
     }
+    if (mode == "send-on-first-run" && first_run_event.is_object()) {
+      if (!first_run_event.contains("id")) first_run_event["id"] = id;
+      emit(first_run_event);
+      first_run_event = nullptr;
+    }
     emit({{"type", "progress"}, {"id", id}, {"stage", "windows"}, {"done", 0}, {"total", 1}});
     if (mode == "exit-on-run") std::_Exit(3);
     if (mode == "slow-run") {
@@ -72,7 +86,7 @@ int main(int argc, char** argv) {
       });
       continue;
     }
-    emit({{"type", "window_result"}, {"id", id}, {"window", 0}, {"start_frame", 0}, {"raw", "[]"}, {"answer", nlohmann::json::array()}});
+    emit({{"type", "window_result"}, {"id", id}, {"window", 0}, {"start_frame", 0}, {"ok", true}, {"raw", "[]"}, {"answer", nlohmann::json::array()}});
     emit({{"type", "clip_result"}, {"id", id}, {"clip", request.value("clip", nlohmann::json::object()).value("key", "")},
           {"predictions", nlohmann::json::array()}});
   }

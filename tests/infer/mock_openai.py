@@ -8,7 +8,11 @@ attempt is instead a 429 whose Retry-After is an HTTP-date 2 s ahead, in the thr
 (IMF-fixdate, RFC 850, asctime) in turn. Successful answers come wrapped in think tags, code
 fences or box tokens, or plain.
 
-  mock_openai.py --dataset DIR [--latency-ms 200] [--faults | --rate-limit-dates] [--require-key KEY] [--port 0]
+  mock_openai.py --dataset DIR [--latency-ms 200] [--faults | --rate-limit-dates] [--require-key KEY] [--echo-auth] [--port 0]
+
+With --echo-auth every request is refused with 401 and a body (and a header) that echo the
+request's Authorization header, as some proxies do: the key must not reach anything idmscope
+writes.
 
 Prints "PORT <n>" on stdout once listening. GET /stats gives request counts and the peak
 number of requests in flight.
@@ -170,6 +174,16 @@ def make_handler(state):
             args = state.args
             if self.path != "/v1/chat/completions":
                 return self.send_json(404, {"error": "unknown path " + self.path})
+            if args.echo_auth:
+                echoed = self.headers.get("Authorization", "")
+                data = json.dumps({"error": "invalid credentials", "received": "Authorization: " + echoed}).encode()
+                self.send_response(401)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("X-Echo-Authorization", echoed)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if args.require_key and self.headers.get("Authorization") != "Bearer " + args.require_key:
                 return self.send_json(401, {"error": "bad or missing API key"})
             content = body["messages"][0]["content"]
@@ -245,6 +259,7 @@ def main():
     parser.add_argument("--rate-limit-dates", action="store_true")
     parser.add_argument("--slow-s", type=float, default=3.0)
     parser.add_argument("--require-key", default="")
+    parser.add_argument("--echo-auth", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     state = State(args)

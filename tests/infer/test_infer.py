@@ -281,5 +281,207 @@ class InferTest(unittest.TestCase):
         self.assertIn("ratio wall / (summed latency / 8)", result.stdout)
 
 
+def write_program(folder, name, body):
+    path = os.path.join(folder, name)
+    with open(path, "w") as f:
+        f.write(body)
+    os.chmod(path, 0o755)
+    return path
+
+
+def run_json(store):
+    with open(os.path.join(store, "run.json")) as f:
+        return json.load(f)
+
+
+def window_errors(record):
+    return [w.get("error", "") for clip in record["clips"].values() for w in clip.get("windows", []) if w]
+
+
+class FaultTest(unittest.TestCase):
+    """Model programs and workers that misbehave: each becomes that clip's error or a counted
+    bad answer, never a crash, a hang or a silent empty result."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="idmscope-faults-")
+        cls.dataset = os.path.join(cls.tmp, "sample")
+        run("synth", cls.dataset, "--clips", "2", "--seed", "5")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def store(self, name):
+        return os.path.join(self.dataset, ".idmscope", "predictions", name)
+
+    def command(self, name, program, *extra, expect=0, timeout=120):
+        return run("infer", self.dataset, "--backend", "command", "--run", name, "--command", program, "--max-edge", "160",
+                   *extra, expect=expect, timeout=timeout)
+
+    def test_a_program_that_exits_without_reading_fails_its_clips_not_the_worker(self):
+        result = self.command("true", "/bin/true", expect=1)
+        self.assertNotIn("signal 13", result.stderr)
+        self.assertNotIn("worker exited", result.stderr)
+        self.assertIn("0 complete", result.stdout)
+        self.assertIn("2 failed", result.stdout)
+        errors = window_errors(run_json(self.store("true")))
+        self.assertEqual(len(errors), 8)
+        self.assertTrue(all("exited without reading its request" in e for e in errors), errors)
+        # The failed clips are left out of scores with a warning, as the reference skips them.
+        out = os.path.join(self.tmp, "true-score.json")
+        scored = run("score", "--dataset", self.dataset, "--predictions", self.store("true"), "--json", out)
+        self.assertIn("inference failed", scored.stderr)
+        with open(out) as f:
+            summary = json.load(f)
+        self.assertTrue(all("left out of scores" in c.get("error", "") for c in summary["clips"]), summary["clips"])
+        self.assertEqual(summary["overall"]["tp"] + summary["overall"]["fn"], 0)
+        # A resume runs the failed clips again.
+        good = write_program(self.tmp, "answers-empty.sh", "#!/bin/sh\ncat >/dev/null\necho '[]'\n")
+        self.assertIn("2 complete", self.command("true", good).stdout)
+
+    def test_a_grandchild_holding_the_pipes_does_not_block_the_run_and_is_killed(self):
+        pids = os.path.join(self.tmp, "grandchild-pids")
+        program = write_program(self.tmp, "leaves-a-child.sh",
+                                "#!/bin/sh\ncat >/dev/null\nsleep 987.25 &\necho $! >> '%s'\nsetsid sleep 987.5 &\n"
+                                "echo '[]'\necho 'model: done' >&2\n" % pids)
+        started = time.monotonic()
+        try:
+            result = self.command("grandchild", program, timeout=90)
+            elapsed = time.monotonic() - started
+            self.assertIn("2 complete", result.stdout)
+            self.assertLess(elapsed, 30)  # 8 windows; each waits at most 0.5 s for the pipes after the exit
+            with open(pids) as f:
+                in_group = [int(line) for line in f if line.strip()]
+            self.assertEqual(len(in_group), 8)
+            time.sleep(0.2)
+            for pid in in_group:  # killed with the program's process group
+                try:
+                    with open("/proc/%d/cmdline" % pid, "rb") as f:
+                        self.assertNotIn(b"987.25", f.read(), pid)
+                except FileNotFoundError:
+                    pass
+        finally:
+            # The setsid ones left the group on purpose; they are ours to end.
+            for entry in os.listdir("/proc"):
+                if entry.isdigit():
+                    try:
+                        with open("/proc/%s/cmdline" % entry, "rb") as f:
+                            if f.read().split(b"\0")[:2] == [b"sleep", b"987.5"]:
+                                os.kill(int(entry), signal.SIGKILL)
+                    except OSError:
+                        pass
+
+    def test_garbage_cut_off_and_empty_answers_are_scored_as_empty_and_counted(self):
+        program = write_program(self.tmp, "bad-answers.py",
+                                "#!/usr/bin/env python3\nimport json, sys\nrequest = json.load(sys.stdin)\n"
+                                "w = request['window']\n"
+                                "if w == 0: print('I am sorry, I cannot see the frames.')\n"
+                                "elif w == 1: print('[{\"frame\": \"F02\", \"type\": \"KeyPress\", \"details\": \"A\"}, {\"frame\": \"F0', end='')\n"
+                                "elif w == 2: pass\n"
+                                "else: print(json.dumps([{'frame': 'F03', 'type': 'MouseClick', 'details': 'Left'}]))\n")
+        result = self.command("bad", program)
+        self.assertIn("2 complete", result.stdout)
+        self.assertIn("bad answers: 6 windows in 2 clips", result.stdout)
+        self.assertIn("3 of 4 model answers were empty or had no JSON array", result.stderr)
+        record = run_json(self.store("bad"))
+        self.assertEqual(record["bad_answers"], 6)
+        for clip in record["clips"].values():
+            self.assertEqual(clip["status"], "complete")
+            self.assertEqual(clip["bad_answers"], 3)
+            problems = [w.get("bad_answer") for w in clip["windows"]]
+            self.assertEqual(problems, ["no JSON array in the answer", "no JSON array in the answer", "empty answer", None])
+        files = sorted(glob.glob(os.path.join(self.store("bad"), "**", "clip_*.json"), recursive=True))
+        self.assertEqual(len(files), 2)
+        for path in files:
+            with open(path) as f:
+                document = json.load(f)
+            self.assertEqual(document["bad_answers"], 3)
+            self.assertEqual([p["frame"] for p in document["predictions"]], ["F18"])  # window 3's F03 (start 15)
+        out = os.path.join(self.tmp, "bad-score.json")
+        scored = run("score", "--dataset", self.dataset, "--predictions", self.store("bad"), "--json", out)
+        self.assertIn("3 model answer(s) were empty or had no JSON array", scored.stderr)
+        with open(out) as f:
+            summary = json.load(f)
+        self.assertTrue(all(any("scored as []" in w for w in c["warnings"]) for c in summary["clips"]))
+        # A resume keeps them (they are results, scored as the reference does) unless asked.
+        self.assertIn("2 skipped", self.command("bad", program).stdout)
+        fixed = write_program(self.tmp, "fixed.sh", "#!/bin/sh\ncat >/dev/null\necho '[]'\n")
+        result = self.command("bad", fixed, "--retry-bad-answers")
+        self.assertIn("2 complete", result.stdout)
+        self.assertNotIn("bad answers", result.stdout)
+        self.assertEqual(run_json(self.store("bad"))["bad_answers"], 0)
+
+    def test_timeout_applies_to_the_command_backend(self):
+        program = write_program(self.tmp, "hangs.sh", "#!/bin/sh\ncat >/dev/null\nsleep 60\n")
+        started = time.monotonic()
+        result = self.command("slow", program, "--timeout", "1", "--clips", "*clip_000*", expect=1, timeout=60)
+        self.assertLess(time.monotonic() - started, 20)  # 4 windows of 1 s, not 4 of 300 s
+        record = run_json(self.store("slow"))
+        self.assertEqual(record["backend_config"]["timeout_s"], 1)
+        errors = window_errors(record)
+        self.assertEqual(len(errors), 4)
+        self.assertTrue(all("timed out after 1 s" in e for e in errors), errors)
+        self.assertIn("timed out after 1 s", result.stderr)
+
+    def test_ctrl_c_cancels_a_hung_program(self):
+        started = os.path.join(self.tmp, "hung-program-started")
+        program = write_program(self.tmp, "hangs-long.sh", "#!/bin/sh\ncat >/dev/null\nsleep 120 &\ntouch '%s'\nwait\n" % started)
+        process = subprocess.Popen([BINARY, "infer", self.dataset, "--backend", "command", "--run", "interrupted", "--command", program,
+                                    "--max-edge", "160"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(started) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(started))  # the program runs, its child holds the pipes
+        asked = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=20)
+        self.assertEqual(process.returncode, 130, stderr)
+        self.assertLess(time.monotonic() - asked, 5)
+        self.assertIn("cancelled", stdout)
+
+    def test_answers_up_to_the_limit_pass_and_longer_ones_are_named(self):
+        program = write_program(self.tmp, "big.py",
+                                "#!/usr/bin/env python3\nimport json, sys\nrequest = json.load(sys.stdin)\n"
+                                "size = int(sys.argv[1]) if request['window'] == 0 else 0\n"
+                                "print(json.dumps([{'frame': 'F02', 'type': 'KeyPress', 'details': 'A', 'pad': 'x' * size}]))\n")
+        result = self.command("big-ok", program, "--command-arg", str(15 << 20), "--clips", "*clip_000*", timeout=180)
+        self.assertIn("1 complete", result.stdout)
+        record = run_json(self.store("big-ok"))
+        self.assertGreater(len(next(iter(record["clips"].values()))["windows"][0]["raw"]), 15 << 20)
+        result = self.command("big-over", program, "--command-arg", str(17 << 20), "--clips", "*clip_000*", expect=1, timeout=180)
+        self.assertIn("16 MiB", result.stderr)
+        self.assertNotIn("garbage", result.stderr)
+        self.assertIn("wrote more than 16 MiB on stdout", " ".join(window_errors(run_json(self.store("big-over")))))
+
+    def test_malformed_worker_messages_fail_one_clip_each(self):
+        for event, field in [({"type": "progress", "stage": "windows", "done": 0, "total": "x"}, "progress.total"),
+                             ({"type": "clip_result", "failed_windows": "many"}, "clip_result.failed_windows"),
+                             ({"type": "error", "message": 12345}, "error.message")]:
+            with self.subTest(field=field):
+                wrapper = write_program(self.tmp, "malformed-worker", "#!/bin/sh\nexec '%s' 'send-on-first-run=%s'\n" % (FAKE_WORKER, json.dumps(event)))
+                name = "malformed-" + field.replace(".", "-")
+                result = run("infer", self.dataset, "--backend", "baseline", "--run", name, "--worker", wrapper, expect=1)
+                self.assertIn("1 complete", result.stdout)
+                self.assertIn("1 failed", result.stdout)
+                self.assertIn(field, result.stderr)
+                self.assertNotIn("terminate called", result.stderr)
+
+    def test_an_echoed_api_key_is_scrubbed_everywhere(self):
+        echo = Mock(self.dataset, "--echo-auth")
+        key = "sk-echo-0123456789abcdef"
+        try:
+            env = dict(os.environ, IDM_ECHO_KEY=key)
+            result = run("infer", self.dataset, "--backend", "openai", "--run", "echo", "--api-url", echo.url, "--model", "m",
+                         "--api-key-env", "IDM_ECHO_KEY", "--retries", "0", "--max-edge", "160", env=env, expect=1)
+        finally:
+            echo.close()
+        self.assertIn("HTTP 401", result.stderr)
+        self.assertIn("Bearer [redacted]", result.stderr)  # the echo is there, the key is not
+        everything = result.stdout + result.stderr + store_text(self.store("echo"))
+        self.assertNotIn(key, everything)
+        self.assertNotIn(key[3:], everything)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
