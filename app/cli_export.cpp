@@ -205,7 +205,9 @@ int run_export(int argc, char** argv) {
 
   // Checked before OpenGL starts, so a wrong frame number needs no display to be reported.
   const DatasetClip& clip = dataset.clips[static_cast<size_t>(request.clip_index)];
-  if (png_out && clip.loaded && frame >= clip_grid_frames(clip)) {
+  if (!clip.loaded) return fail(clip.key + ": " + clip.error);
+  if (!clip.video_error.empty()) return fail(clip.key + ": " + clip.video_error);  // e.g. fewer than one grid frame
+  if (png_out && frame >= clip_grid_frames(clip)) {
     return fail("--frame " + std::to_string(frame) + " is outside the grid of " + clip.key + " (0.." + std::to_string(clip_grid_frames(clip) - 1) + ")");
   }
   std::filesystem::path target = mp4_out ? *mp4_out : *png_out;

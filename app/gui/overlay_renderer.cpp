@@ -131,6 +131,10 @@ bool prepare_export_clip(const ExportClip& request, PreparedClip& out, std::stri
   }
   if (!build_frame_index(clip.video_path, out.index, error)) return false;
   out.map = build_grid_map(out.index, request.profile.fps);
+  if (out.map.length() == 0) {
+    error = clip.video_path.string() + ": " + empty_grid_error(out.index, request.profile.fps);
+    return false;
+  }
   if (out.index.width % 2 || out.index.height % 2) {
     error = clip.video_path.string() + ": " + std::to_string(out.index.width) + "x" + std::to_string(out.index.height) +
             " has an odd side; H.264 4:2:0 export needs even sizes";
