@@ -15,8 +15,12 @@ constexpr double kGridFps = 5.0;
 
 void evaluate_sources(AppState& state) {
   state.view.evaluations.clear();
+  state.view.motions = ClipMotions{};
   const DatasetClip& clip = state.dataset.clips[static_cast<size_t>(state.view.clip)];
   if (!clip.loaded) return;
+  std::vector<const PredictionSet*> source_sets;
+  for (const Source& source : state.sources) source_sets.push_back(&source.predictions);
+  state.view.motions = compute_clip_motions(state.dataset, state.view.clip, source_sets, state.profile.fps);
   ClipEvaluationInput input;
   input.log = &clip.log;
   if (auto it = state.dataset.overrides.clips.find(clip.key); it != state.dataset.overrides.clips.end()) input.overrides = &it->second;

@@ -153,6 +153,7 @@ bool prepare_export_clip(const ExportClip& request, PreparedClip& out, std::stri
     input.predictions = it != source->by_clip.end() ? &it->second : nullptr;
     out.evaluations.push_back(evaluate_clip(input, request.profile));
   }
+  out.motions = compute_clip_motions(dataset, request.clip_index, request.sources, request.profile.fps);
   return true;
 }
 
@@ -160,7 +161,7 @@ OverlayScene export_scene(const ExportClip& request, const PreparedClip& prepare
   std::vector<const ClipEvaluation*> evaluations;
   for (const ClipEvaluation& evaluation : prepared.evaluations) evaluations.push_back(&evaluation);
   OverlayScene scene = make_overlay_scene(*request.dataset, request.clip_index, request.sources, evaluations, &prepared.gt_only, grid_frame,
-                                          prepared.map.length(), request.profile.fps);
+                                          prepared.map.length(), request.profile.fps, &prepared.motions);
   scene.video_width_px = prepared.index.width;
   scene.video_height_px = prepared.index.height;
   return scene;
