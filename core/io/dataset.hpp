@@ -60,7 +60,8 @@ void fill_dataset_clip(DatasetClip& clip, const DatasetLoadOptions& options);
 // Reads annotations, overrides and gesture files (an unfinished editor save as it decided).
 void load_side_files(Dataset& dataset);
 
-// False (with error) only when root is not a readable folder. Writes nothing: an editor save
+// False (with error) only when root is not a readable folder. Writes nothing but the probe
+// cache DATASET/.idmscope/index.json when probing videos (io/dataset_index.hpp): an editor save
 // interrupted after its commit point reads as the pair it saved (see side_file_notes).
 bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& options, Dataset& out, std::string& error);
 

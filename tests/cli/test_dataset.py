@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -201,6 +202,92 @@ class ShortVideo(unittest.TestCase):
             self.fail("--screenshot of a 1-frame video did not finish within 30 s")
         self.assertIn("fewer than one grid frame", result.stderr)
         self.assertTrue(os.path.exists(out))  # the window, showing the error for that clip
+
+
+class IndexedOpen(unittest.TestCase):
+    """Video probes are cached in DATASET/.idmscope/index.json by path, size and mtime; a changed
+    file is noticed on the next open; `bench open` measures list and fill, cold and warm."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="idmscope-index-")
+        cls.sample = os.path.join(cls.tmp, "sample")
+        run("synth", cls.sample, "--clips", "3", "--size", "128x80", "--seed", "6", expect=0)
+        cls.keys = clip_keys(cls.sample)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def index_of(self, dataset):
+        with open(os.path.join(dataset, ".idmscope", "index.json")) as f:
+            return json.load(f)["videos"]
+
+    def test_a_changed_clip_is_noticed_on_the_next_open(self):
+        dataset = os.path.join(self.tmp, "changing")
+        shutil.copytree(self.sample, dataset, symlinks=True)
+        run("check", dataset, expect=0)
+        index = self.index_of(dataset)
+        self.assertEqual(sorted(index), self.keys)
+        self.assertEqual(index[self.keys[0]]["probe"]["grid_frames"], 25)
+        # The log changes: the next check reads it (logs are never cached).
+        clip_json = os.path.join(dataset, self.keys[0] + ".json")
+        with open(clip_json) as f:
+            start_s = json.load(f)["start_s"]
+        edit_json(clip_json, end_s=start_s - 1)
+        result = run("check", dataset, "--json", "-", expect=1)
+        kinds = {(f["clip"], f["kind"]) for f in json.loads(result.stdout)["findings"]}
+        self.assertIn((self.keys[0], "end-before-start"), kinds)
+        # The video changes (another size and mtime): it is probed again and the index follows.
+        if shutil.which("ffmpeg"):
+            video = os.path.join(dataset, self.keys[1] + ".mp4")
+            subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:size=128x80:rate=30",
+                            "-frames:v", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", video], check=True, timeout=60)
+            result = run("check", dataset, "--json", "-", expect=1)
+            bad = [f for f in json.loads(result.stdout)["findings"] if f["kind"] == "bad-video"]
+            self.assertEqual([f["clip"] for f in bad], [self.keys[1]])
+            self.assertIn("fewer than one grid frame", self.index_of(dataset)[self.keys[1]]["error"])
+        # A clip removed: its entry goes; a garbage index is rebuilt, not trusted.
+        os.remove(os.path.join(dataset, self.keys[2] + ".json"))
+        os.remove(os.path.join(dataset, self.keys[2] + ".mp4"))
+        run("summary", dataset, expect=0)
+        self.assertNotIn(self.keys[2], self.index_of(dataset))
+        with open(os.path.join(dataset, ".idmscope", "index.json"), "w") as f:
+            f.write('{"version": 1, "videos": {"%s": {"stamp": [1, 2], "probe": {"width": -4}}' % self.keys[0])
+        result = run("summary", dataset, expect=0)
+        self.assertIn("128x80 h264, 25 grid frames", result.stdout)
+        self.assertEqual(self.index_of(dataset)[self.keys[0]]["probe"]["width"], 128)
+
+    def test_ten_thousand_symlinked_clips_open_and_bench_open_reports(self):
+        big = os.path.join(self.tmp, "big")
+        count = 0
+        for folder in range(100):
+            directory = os.path.join(big, "clips_recording_bench_seg%d" % folder)
+            os.makedirs(directory)
+            for i in range(100):
+                source = os.path.join(self.sample, self.keys[count % len(self.keys)])
+                name = os.path.join(directory, "clip_%05d" % count)
+                os.symlink(source + ".json", name + ".json")
+                os.symlink(source + ".mp4", name + ".mp4")
+                count += 1
+        result = run("bench", "open", big, timeout=1200, expect=0)
+        print("\n" + result.stdout, file=sys.stderr)  # the figures, for the log
+        self.assertIn("10000 clips, 10000 videos probed", result.stdout)
+        self.assertIn("find -name 'clip_*.json'", result.stdout)
+        self.assertIn("(index written)", result.stdout)
+        figures = {}
+        for line in result.stdout.splitlines():
+            words = line.split()
+            if line.strip().startswith(("list", "every column")):
+                cold = float(words[words.index("cold") + 1])
+                warm = float(words[words.index("warm") + 1])
+                figures[words[0]] = (cold, warm)
+        self.assertLess(figures["list"][1], 30.0)    # generous: about a second on an idle machine
+        self.assertLess(figures["every"][1], 120.0)  # warm: no video probed again
+        self.assertLess(figures["every"][1], figures["every"][0])
+        self.assertEqual(len(self.index_of(big)), 10000)
+        result = run("check", big, "--problems-only", timeout=600, expect=0)
+        self.assertIn("10000 clips: 0 problems", result.stdout)
 
 
 class EndOfOptions(unittest.TestCase):
