@@ -32,19 +32,13 @@ std::string unfinished_save_note(const DecidedSave& save) {
 
 }  // namespace
 
-namespace {
-
-// The listing, and each clip's video size and mtime (the index's cache key), parallel to clips.
-bool list_with_stamps(const std::filesystem::path& root, Dataset& out, std::string& error, const std::atomic<bool>* cancel,
-                      std::vector<FileStamp>& video_stamps) {
+bool list_dataset(const std::filesystem::path& root, Dataset& out, std::string& error, const std::atomic<bool>* cancel) {
   DatasetTree tree;
   if (!list_dataset_tree(root, tree, error, cancel)) return false;
   out.root = root;
   out.clips.clear();
   out.clips.reserve(tree.clips.size());
-  video_stamps.clear();
   for (TreeClip& entry : tree.clips) {
-    video_stamps.push_back(entry.video_stamp);
     DatasetClip clip;
     clip.key = std::move(entry.key);
     clip.json_path = std::move(entry.json_path);
@@ -59,13 +53,6 @@ bool list_with_stamps(const std::filesystem::path& root, Dataset& out, std::stri
   }
   out.tree_findings = std::move(tree.findings);
   return true;
-}
-
-}  // namespace
-
-bool list_dataset(const std::filesystem::path& root, Dataset& out, std::string& error, const std::atomic<bool>* cancel) {
-  std::vector<FileStamp> video_stamps;
-  return list_with_stamps(root, out, error, cancel, video_stamps);
 }
 
 void fill_dataset_clip(DatasetClip& clip, const DatasetLoadOptions& options) {
@@ -115,12 +102,11 @@ void load_side_files(Dataset& out) {
 }
 
 bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& options, Dataset& out, std::string& error) {
-  std::vector<FileStamp> video_stamps;
-  if (!list_with_stamps(root, out, error, nullptr, video_stamps)) return false;
+  if (!list_dataset(root, out, error)) return false;
   DatasetLoadOptions logs_only = options;
   logs_only.probe_videos = false;
   for (DatasetClip& clip : out.clips) fill_dataset_clip(clip, logs_only);
-  if (options.probe_videos) probe_videos_with_index(out, video_stamps);  // probes only what changed since the last open
+  if (options.probe_videos) probe_videos_with_index(out);  // probes only what changed since the last open
   load_side_files(out);
   return true;
 }

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -94,16 +98,27 @@ bool write_dataset_index(const std::filesystem::path& root, const DatasetIndex& 
   return write_file_atomically(path, document.dump() + "\n", error);
 }
 
-IndexedProbeStats probe_videos_with_index(Dataset& dataset, const std::vector<FileStamp>& video_stamps) {
+IndexedProbeStats probe_videos_with_index(Dataset& dataset, const ProbeProgress& progress) {
   IndexedProbeStats stats;
   DatasetIndex previous, next;
   std::string error;
   bool readable = read_dataset_index(dataset.root, previous, error);
   bool changed = !readable;
   for (size_t i = 0; i < dataset.clips.size(); ++i) {
+    if (progress.cancel && progress.cancel->load(std::memory_order_relaxed)) {
+      stats.cancelled = true;
+      return stats;
+    }
+    if (progress.on_clip) progress.on_clip(i, dataset.clips.size());
     DatasetClip& clip = dataset.clips[i];
     if (!clip.has_video) continue;
-    const FileStamp& stamp = video_stamps[i];
+    struct stat info {};
+    if (::stat(clip.video_path.c_str(), &info) != 0) {  // gone since it was listed
+      clip.has_video = false;
+      clip.video_error = clip.video_path.filename().string() + ": " + std::strerror(errno);
+      continue;
+    }
+    FileStamp stamp{static_cast<uint64_t>(info.st_size), static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec};
     auto cached = previous.videos.find(clip.key);
     IndexedVideo video;
     if (cached != previous.videos.end() && cached->second.stamp == stamp) {

@@ -4,7 +4,9 @@
 // an entry whose video changed (or vanished) is probed again. Written atomically when anything
 // changed; a dataset that cannot be written simply has no cache. `summary`, `check` and
 // `score --dataset` (every load_dataset that probes videos) share it.
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,10 +38,19 @@ struct IndexedProbeStats {
   size_t reused = 0;   // probes taken from the index
   size_t probed = 0;   // videos probed now (new or changed)
   bool written = false;
+  bool cancelled = false;  // stopped early: the index is left as it was
 };
 
-// Probes every clip's video that has one, taking unchanged ones from the index and writing the
-// index back when it changed. video_stamps is parallel to dataset.clips.
-IndexedProbeStats probe_videos_with_index(Dataset& dataset, const std::vector<FileStamp>& video_stamps);
+// For a caller that runs the probes as a background task (the viewer, later): progress after
+// each clip, and a flag that stops the work between clips. Both optional.
+struct ProbeProgress {
+  std::function<void(size_t done, size_t total)> on_clip;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Probes every clip's video that has one, taking unchanged ones (same size and mtime) from the
+// index and writing the index back when it changed. With list_dataset and fill_dataset_clip
+// (logs only) this is load_dataset in steps: list first, fill later.
+IndexedProbeStats probe_videos_with_index(Dataset& dataset, const ProbeProgress& progress = {});
 
 }  // namespace idm
