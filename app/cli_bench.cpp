@@ -24,9 +24,9 @@
 
 #include "bench_support.hpp"
 #include "cli_args.hpp"
-#include "commands.hpp"
-#include "io/results_file.hpp"
-#include "scoring/rescore.hpp"
+#include "cli_commands.hpp"
+#include "dataset/results_file.hpp"
+#include "dataset/rescore.hpp"
 
 
 namespace idm::cli {

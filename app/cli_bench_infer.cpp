@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "infer/backend.hpp"
 #include "infer/frame_image.hpp"
 #include "scoring/profile.hpp"

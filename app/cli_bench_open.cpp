@@ -9,9 +9,9 @@
 
 #include "bench_support.hpp"
 #include "cli_args.hpp"
-#include "commands.hpp"
-#include "io/dataset.hpp"
-#include "io/dataset_index.hpp"
+#include "cli_commands.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/dataset_index.hpp"
 
 namespace idm::cli {
 

@@ -11,7 +11,7 @@
 
 #include "bench_support.hpp"
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "video/decode_service.hpp"
 #include "video/grid_decoder.hpp"
 

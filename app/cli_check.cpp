@@ -5,11 +5,11 @@
 #include <string>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "gt/overrides.hpp"
 #include "io/atomic_write.hpp"
-#include "io/dataset.hpp"
-#include "io/integrity.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/integrity.hpp"
 
 namespace idm::cli {
 
@@ -110,6 +110,7 @@ int run_summary(int argc, char** argv) {
   std::printf("  annotations.json %s, gt_overrides.json %s\n", dataset.annotations.present ? "present" : "absent",
               dataset.overrides.present ? "present" : "absent");
   for (const std::string& note : dataset.side_file_notes) std::printf("  note: %s\n", note.c_str());
+  for (const std::string& error : dataset.side_file_errors) std::printf("  problem: %s\n", error.c_str());
   std::printf("%-62s %-16s %5s %5s %5s %9s %s\n", "clip", "tag", "keys", "click", "scrl", "labelled", "video");
   for (const DatasetClip& clip : dataset.clips) {
     if (!clip.loaded) {

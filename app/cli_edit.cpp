@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "edit/clip_document.hpp"
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 #include "scoring/predictions.hpp"
 #include "util/python_compat.hpp"
 
@@ -29,9 +29,11 @@ const char* kEditHelp =
     "  --undo / --redo step through the operations given before them.\n"
     "  --show prints the clip's GT after overrides with labels and provenance; --dry-run writes nothing\n"
     "  (an interrupted editor save is read as it decided and left for the editor to finish).\n"
-    "  If another program changed a side file since it was read, your operations are merged onto\n"
-    "  the new content (reported on stderr), never written over it. The replaced version of each\n"
-    "  file is kept as <file>.bak.\n"
+    "  Saves take a lock in the dataset folder, so edits from several processes never overwrite\n"
+    "  each other: if another program changed a side file since it was read, your operations are\n"
+    "  re-applied onto the new content and the merge is reported on stderr, with a line for every\n"
+    "  entry of the other program's that yours replaced. The replaced version of each file is kept\n"
+    "  as <file>.bak.\n"
     "  Exit 0: done; 1: an operation did not apply (nothing saved) or the save failed; 2: bad\n"
     "  command line, unknown clip, or unusable side files.\n";
 
@@ -214,11 +216,12 @@ int run_edit(int argc, char** argv) {
   if (show_result) show(document);
   if (dry_run) return 0;
   std::string message;
-  edit::SaveOutcome outcome = document.save(message);
-  if (outcome == edit::SaveOutcome::Conflict) {
-    std::fprintf(stderr, "idmscope edit: %s\n", message.c_str());
-    for (const std::string& note : document.pending_merge()->result.notes) std::fprintf(stderr, "idmscope edit: merge: %s\n", note.c_str());
-    outcome = document.accept_merge(message);
+  // Merged under the save lock when another program changed the files since they were read:
+  // nothing can slip in between the check and the write.
+  edit::SaveOutcome outcome = document.save(message, edit::OnConflict::Merge);
+  if (const auto& merge = document.last_merge()) {
+    std::fprintf(stderr, "idmscope edit: %s\n", merge->summary.c_str());
+    for (const std::string& note : merge->result.notes) std::fprintf(stderr, "idmscope edit: merge: %s\n", note.c_str());
   }
   if (outcome == edit::SaveOutcome::Failed) {
     std::fprintf(stderr, "idmscope edit: %s\n", message.c_str());

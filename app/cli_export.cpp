@@ -1,12 +1,7 @@
-// `idmscope export`: the viewer's overlays and metrics without the viewer. MP4 and PNG render
-// offscreen through OpenGL (a hidden window: run under xvfb-run without a display); CSV and the
-// metrics JSON need no display.
-extern "C" {
-#include <libavutil/log.h>
-}
-
-#include <GLFW/glfw3.h>
-
+// `idmscope export`: the viewer's overlays and metrics without the viewer. CSV and the metrics
+// JSON are computed here and need no display; MP4 and PNG render through OpenGL in the viewer's
+// library (app/gui/command_export_video.cpp), which a build without the viewer leaves out.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -15,12 +10,12 @@ extern "C" {
 #include "analysis/sweep.hpp"
 #include "analysis/triage.hpp"
 #include "cli_args.hpp"
-#include "commands.hpp"
-#include "gui/overlay_export.hpp"
+#include "cli_commands.hpp"
+#include "overlay_export_request.hpp"
 #include "io/atomic_write.hpp"
-#include "io/dataset.hpp"
-#include "io/prediction_source.hpp"
-#include "scoring/dataset_score.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/prediction_source.hpp"
+#include "dataset/dataset_score.hpp"
 
 namespace idm::cli {
 
@@ -59,55 +54,6 @@ void apply_tolerance(const std::string& text, ScoringProfile& profile) {
   profile = analysis::with_tolerances(profile, overrides);
 }
 
-void apply_hide(const std::string& list, gui::OverlaySettings& settings) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t end = list.find(',', start);
-    std::string name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (name == "gt-arrows") settings.gt_arrows = false;
-    else if (name == "source-arrows") settings.source_arrows = false;
-    else if (name == "chain") settings.whole_chain = false;
-    else if (name == "trail") settings.trail = false;
-    else if (name == "highlight") settings.highlight = false;
-    else if (name == "scroll") settings.scroll_gauge = false;
-    else if (name == "keycast") settings.keycast = false;
-    else throw UsageError{"--hide: unknown overlay '" + name + "'"};
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-}
-
-// A hidden window gives the OpenGL 3.3 context; rendering goes to an offscreen target.
-class HiddenGlContext {
- public:
-  bool start(std::string& error) {
-    if (!glfwInit()) {
-      error = "cannot start the window system for OpenGL (no display? run under xvfb-run -a)";
-      return false;
-    }
-    initialised_ = true;
-    glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    window_ = glfwCreateWindow(64, 64, "idmscope export", nullptr, nullptr);
-    if (!window_) {
-      error = "cannot create an OpenGL 3.3 context";
-      return false;
-    }
-    glfwMakeContextCurrent(window_);
-    return true;
-  }
-  ~HiddenGlContext() {
-    if (window_) glfwDestroyWindow(window_);
-    if (initialised_) glfwTerminate();
-  }
-
- private:
-  bool initialised_ = false;
-  GLFWwindow* window_ = nullptr;
-};
-
 int fail(const std::string& message) {
   std::fprintf(stderr, "idmscope export: %s\n", message.c_str());
   return 1;
@@ -115,8 +61,30 @@ int fail(const std::string& message) {
 
 }  // namespace
 
+std::vector<std::string> hidden_overlays(const std::string& list) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(',', start);
+    std::string name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (std::find(kOverlayNames.begin(), kOverlayNames.end(), name) == kOverlayNames.end()) {
+      throw UsageError{"--hide: unknown overlay '" + name + "'"};
+    }
+    names.push_back(name);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return names;
+}
+
+void check_overlay_options(const OverlayExportRequest& request, double& anchor_x_px, double& anchor_y_px) {
+  if (request.hide) hidden_overlays(*request.hide);
+  if (request.anchor && std::sscanf(request.anchor->c_str(), "%lf,%lf", &anchor_x_px, &anchor_y_px) != 2) {
+    throw UsageError{"--anchor expects X,Y in video pixels"};
+  }
+}
+
 int run_export(int argc, char** argv) {
-  av_log_set_level(AV_LOG_ERROR);  // before the export thread starts: x264's settings stay off stderr
   Args args(argc, argv, 2);
   if (args.wants_help()) {
     std::fputs(kExportHelp, stdout);
@@ -146,18 +114,15 @@ int run_export(int argc, char** argv) {
   if (png_out && frame < 0) throw UsageError{"--png needs --frame N"};
   if (mask_out && !mp4_out) throw UsageError{"--mask goes with --mp4"};
 
-  gui::ExportClip request;
+  OverlayExportRequest request;
   std::string error;
   if (!load_profile(profile_name, request.profile, error)) return fail(error);
   for (const std::string& tolerance : tolerances) apply_tolerance(tolerance, request.profile);
-  if (hide) apply_hide(*hide, request.settings);
-  request.settings.anchor_follows_frame = anchor_follows;
-  if (anchor) {
-    if (std::sscanf(anchor->c_str(), "%lf,%lf", &request.settings.anchor_x_px, &request.settings.anchor_y_px) != 2) {
-      throw UsageError{"--anchor expects X,Y in video pixels"};
-    }
-    request.settings.anchor_set = true;
-  }
+  request.hide = hide;
+  request.anchor = anchor;
+  request.anchor_follows_frame = anchor_follows;
+  double anchor_x_px = 0, anchor_y_px = 0;
+  check_overlay_options(request, anchor_x_px, anchor_y_px);  // before anything loads
 
   Dataset dataset;
   if (!load_dataset(positionals[0], DatasetLoadOptions{}, dataset, error)) return fail(error);
@@ -203,35 +168,18 @@ int run_export(int argc, char** argv) {
     return 0;
   }
 
-  // Checked before OpenGL starts, so a wrong frame number needs no display to be reported.
+  // A clip that cannot be read or whose video is unusable (fewer than one grid frame, say) is
+  // an error before anything is drawn or written.
   const DatasetClip& clip = dataset.clips[static_cast<size_t>(request.clip_index)];
   if (!clip.loaded) return fail(clip.key + ": " + clip.error);
-  if (!clip.video_error.empty()) return fail(clip.key + ": " + clip.video_error);  // e.g. fewer than one grid frame
-  if (png_out && frame >= clip_grid_frames(clip)) {
-    return fail("--frame " + std::to_string(frame) + " is outside the grid of " + clip.key + " (0.." + std::to_string(clip_grid_frames(clip) - 1) + ")");
-  }
-  std::filesystem::path target = mp4_out ? *mp4_out : *png_out;
-  std::filesystem::path folder = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-  std::error_code code;
-  if (!std::filesystem::is_directory(folder, code)) return fail("cannot write " + target.string() + ": " + folder.string() + " is not a folder");
-  HiddenGlContext gl;
-  if (!gl.start(error)) {
-    std::fprintf(stderr, "idmscope export: %s\n", error.c_str());
-    return 2;
-  }
-  if (png_out) {
-    if (!gui::export_frame_png(request, frame, *png_out, error)) return fail(error);
-    std::printf("wrote %s (F%02d of %s)\n", png_out->c_str(), frame, clip_key->c_str());
-    return 0;
-  }
-  gui::Mp4ExportOptions options;
-  options.crf = crf;
-  options.lossless = lossless;
-  if (mask_out) options.mask_out = *mask_out;
-  int frames = gui::export_clip_mp4(request, *mp4_out, options, error);
-  if (frames < 0) return fail(error);
-  std::printf("wrote %s (%d frames of %s at %g fps)\n", mp4_out->c_str(), frames, clip_key->c_str(), request.profile.fps);
-  return 0;
+  if (!clip.video_error.empty()) return fail(clip.key + ": " + clip.video_error);
+  request.frame = frame;
+  request.mp4_out = mp4_out;
+  request.png_out = png_out;
+  request.mask_out = mask_out;
+  request.crf = crf;
+  request.lossless = lossless;
+  return run_overlay_export(request);
 }
 
 }  // namespace idm::cli

@@ -10,11 +10,11 @@
 #include <thread>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "config/infer_config.hpp"
 #include "infer/infer_run.hpp"
 #include "infer/import_run.hpp"
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 #include "scoring/profile.hpp"
 
 namespace idm::cli {

@@ -3,14 +3,14 @@
 #include <string>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "io/atomic_write.hpp"
-#include "io/dataset.hpp"
-#include "io/integrity.hpp"
-#include "io/prediction_source.hpp"
-#include "io/results_file.hpp"
-#include "scoring/dataset_score.hpp"
-#include "scoring/rescore.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/integrity.hpp"
+#include "dataset/prediction_source.hpp"
+#include "dataset/results_file.hpp"
+#include "dataset/dataset_score.hpp"
+#include "dataset/rescore.hpp"
 
 namespace idm::cli {
 

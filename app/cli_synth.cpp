@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "synth/synth.hpp"
 
 extern "C" {

@@ -11,7 +11,7 @@ extern "C" {
 }
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "png_writer.hpp"
 #include "video/frame_index.hpp"
 #include "video/grid_decoder.hpp"

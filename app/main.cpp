@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 
 namespace {
 

@@ -21,9 +21,9 @@ generator=()
 if command -v ninja >/dev/null; then generator=(-G Ninja); fi
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DIDMSCOPE_FUZZ=ON >/dev/null
+    -DIDMSCOPE_FUZZ=ON -DIDMSCOPE_WERROR=ON >/dev/null
 else
-  cmake "$build_dir" -DIDMSCOPE_FUZZ=ON >/dev/null
+  cmake "$build_dir" -DIDMSCOPE_FUZZ=ON -DIDMSCOPE_WERROR=ON >/dev/null
 fi
 cmake --build "$build_dir" --target fuzz_targets -j "$(nproc)"
 

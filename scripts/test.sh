@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, and runs every test twice:
-# once in the normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer; then
+# once in the normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer; the
+# CLI tests also against a Release build without the viewer (no GL stack); then
 # the threaded parts (decode service, worker client, inference run) under ThreadSanitizer.
 # Then a short run of every fuzz target (IDMSCOPE_FUZZ_SECONDS each, default 10; 0 skips).
 set -euo pipefail
@@ -13,6 +14,15 @@ echo "== build (RelWithDebInfo)"
 bash scripts/build.sh "$root/build"
 echo "== tests"
 ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+
+echo "== headless CLI build (Release, -DIDMSCOPE_GUI=OFF: no GL, GLFW or ImGui)"
+bash scripts/build.sh "$root/build-headless" -DCMAKE_BUILD_TYPE=Release -DIDMSCOPE_GUI=OFF
+if ldd "$root/build-headless/app/idmscope" | grep -Ei 'libGL|glfw|imgui|libX11'; then
+  echo "the headless idmscope links a GL/window library (above)" >&2
+  exit 1
+fi
+echo "== CLI tests against the headless build"
+ctest --test-dir "$root/build-headless" --output-on-failure -j "$jobs" -L cli
 
 echo "== build (ASan + UBSan)"
 bash scripts/build.sh "$root/build-asan" -DIDMSCOPE_SANITIZE=ON

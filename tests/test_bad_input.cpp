@@ -17,10 +17,10 @@
 #include "bad_input_support.hpp"
 #include "gt/pipeline.hpp"
 #include "io/clip_reader.hpp"
-#include "io/results_file.hpp"
+#include "dataset/results_file.hpp"
 #include "io/simd_values.hpp"
 #include "scoring/predictions.hpp"
-#include "scoring/rescore.hpp"
+#include "dataset/rescore.hpp"
 #include "test_support.hpp"
 #include "util/python_compat.hpp"
 

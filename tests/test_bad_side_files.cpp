@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bad_input_support.hpp"
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 using namespace idm;
 using namespace idm::test;

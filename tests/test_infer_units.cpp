@@ -18,8 +18,8 @@
 #include "infer/retry_after.hpp"
 #include "infer/text_util.hpp"
 #include "infer/window_merge.hpp"
-#include "io/dataset.hpp"
-#include "io/prediction_source.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/prediction_source.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wall"

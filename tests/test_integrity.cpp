@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "gt/pipeline.hpp"
-#include "io/integrity.hpp"
+#include "dataset/integrity.hpp"
 
 using namespace idm;
 

@@ -6,7 +6,7 @@
 
 #include "gt/gesture.hpp"
 #include "gt/overrides.hpp"
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 #include "scoring/evaluate.hpp"
 #include "scoring/mouse_metrics.hpp"
 #include "scoring/predictions.hpp"

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "io/clip_reader.hpp"
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 #include "scoring/evaluate.hpp"
 #include "scoring/predictions.hpp"
 #include "scoring/profile.hpp"

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "io/clip_reader.hpp"
-#include "synth/font.hpp"
+#include "media/font.hpp"
 #include "synth/layout.hpp"
 #include "synth/synth.hpp"
 #include "video/frame_index.hpp"
@@ -25,6 +25,7 @@
 
 using namespace idm;
 using namespace idm::synth;
+using media::Font;
 
 namespace {
 

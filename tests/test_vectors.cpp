@@ -8,7 +8,7 @@
 #include "io/clip_reader.hpp"
 #include "scoring/match.hpp"
 #include "scoring/predictions.hpp"
-#include "scoring/rescore.hpp"
+#include "dataset/rescore.hpp"
 #include "test_support.hpp"
 
 using namespace idm;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 #include "model/holds.hpp"
-#include "io/prediction_source.hpp"
-#include "scoring/dataset_score.hpp"
+#include "dataset/prediction_source.hpp"
+#include "dataset/dataset_score.hpp"
 #include "scoring/evaluate.hpp"
 #include "scoring/profile.hpp"
 #include "video/decode_service.hpp"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "io/integrity.hpp"
+#include "dataset/integrity.hpp"
 #include "recent.hpp"
 
 namespace idm::gui {

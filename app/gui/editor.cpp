@@ -122,12 +122,13 @@ void editor_flush_before_leaving(AppState& state) {
   EditorState& editor = state.editor;
   if (!editor.document.is_open() || !editor.document.dirty()) return;
   std::string message;
-  edit::SaveOutcome outcome = editor.document.save(message);
-  if (outcome == edit::SaveOutcome::Conflict) {
-    outcome = editor.document.accept_merge(message);
-    if (outcome == edit::SaveOutcome::Saved) {
-      state.status = "clip " + editor.document.clip_key() + ": the side files had changed on disk; your edits were merged into them (previous version in .bak)";
-    }
+  // Merged and saved under one hold of the save lock: no third program can slip in between.
+  edit::SaveOutcome outcome = editor.document.save(message, edit::OnConflict::Merge);
+  if (const auto& merge = editor.document.last_merge(); merge && outcome == edit::SaveOutcome::Saved) {
+    state.status = "clip " + editor.document.clip_key() + ": the side files had changed on disk; your edits were merged into them (previous version in .bak)";
+    if (!merge->result.notes.empty()) state.status += "; " + std::to_string(merge->result.notes.size()) + " of the other program's entries replaced by yours (see stderr)";
+    std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
+    for (const std::string& note : merge->result.notes) std::fprintf(stderr, "idmscope: merge: %s\n", note.c_str());
   }
   if (outcome != edit::SaveOutcome::Failed) return;
   edit::Json rescue = {{"clip", editor.document.clip_key()},
@@ -309,8 +310,12 @@ bool editor_add(AppState& state, const Action& action) {
 void editor_accept_merge(AppState& state) {
   EditorState& editor = state.editor;
   std::string message;
+  std::vector<std::string> notes = editor.document.pending_merge() ? editor.document.pending_merge()->result.notes : std::vector<std::string>{};
   edit::SaveOutcome outcome = editor.document.accept_merge(message);
   handle_save_outcome(state, outcome, message);
+  if (outcome == edit::SaveOutcome::Saved) {  // the dialog listed them; the terminal keeps them too
+    for (const std::string& note : notes) std::fprintf(stderr, "idmscope: merge: %s\n", note.c_str());
+  }
   editor.history.push_back({"merged the other program's changes (undo history restarts)", {}});
   publish(state);
 }

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "io/atomic_write.hpp"
-#include "synth/video_encoder.hpp"
+#include "media/video_encoder.hpp"
 #include "video/grid_decoder.hpp"
 
 namespace idm::gui {
@@ -104,8 +104,8 @@ void Mp4ExportJob::thread_main() {
   };
   // (x264's info lines are kept off the terminal by the program's log level, set once at its
   // start: changing it here would race with the decode threads' logging.)
-  synth::VideoEncoder encoder;
-  synth::VideoSettings settings;
+  media::VideoEncoder encoder;
+  media::VideoSettings settings;
   settings.width_px = width;
   settings.height_px = height;
   settings.fps = static_cast<int>(request_.profile.fps);

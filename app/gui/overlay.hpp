@@ -10,8 +10,8 @@
 
 #include "analysis/clip_motion.hpp"
 #include "analysis/overlay_geometry.hpp"
-#include "io/dataset.hpp"
-#include "io/prediction_source.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/prediction_source.hpp"
 #include "scoring/evaluate.hpp"
 
 namespace idm::gui {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "scoring/dataset_score.hpp"
+#include "dataset/dataset_score.hpp"
 
 namespace idm::analysis {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "scoring/dataset_score.hpp"
+#include "dataset/dataset_score.hpp"
 
 namespace idm::analysis {
 

@@ -5,8 +5,8 @@
 #include <array>
 #include <vector>
 
-#include "io/dataset.hpp"
-#include "io/prediction_source.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/prediction_source.hpp"
 #include "scoring/profile.hpp"
 
 namespace idm::analysis {

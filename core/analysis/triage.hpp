@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "scoring/dataset_score.hpp"
+#include "dataset/dataset_score.hpp"
 
 namespace idm::analysis {
 

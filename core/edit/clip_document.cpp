@@ -1,7 +1,8 @@
 #include "edit/clip_document.hpp"
 
 #include "io/save_journal.hpp"
-#include "io/side_files.hpp"
+#include "io/save_lock.hpp"
+#include "dataset/side_files.hpp"
 
 namespace idm::edit {
 
@@ -42,11 +43,11 @@ ClipSideState clip_entries(const Json& annotations_root, const Json& overrides_r
   return state;
 }
 
-bool ClipDocument::load_files(std::string& error) {
+bool ClipDocument::load_files(std::string& error, bool read_as_decided) {
   SideFileSnapshot annotations, overrides;
   Json annotations_root, overrides_root;
-  // Read-only: a save interrupted between its renames is read as it decided (nothing written).
-  DecidedSave decided = read_only_ ? read_decided_save(folder_) : DecidedSave{};
+  // A save interrupted (or still running) between its renames is read as it decided.
+  DecidedSave decided = read_as_decided ? read_decided_save(folder_) : DecidedSave{};
   if (!decided.error.empty()) open_note_ = decided.error + " (the side files are read as they are)";
   auto read_snapshot = [&](const char* name, SideFileSnapshot& out) {
     auto pending = decided.pending_content.find(name);
@@ -82,9 +83,21 @@ bool ClipDocument::open(const fs::path& folder, const std::string& clip_key, std
   clip_key_ = clip_key;
   canonical_ = std::move(canonical_gt);
   read_only_ = access == Access::ReadOnly;
-  std::string note;
-  if (!read_only_ && !recover_side_files(folder_, note, error)) return false;
-  if (!load_files(error)) return false;
+  bool read_as_decided = read_only_;
+  if (!read_only_) {
+    // Interrupted saves are finished under the save lock, so never one still running. When
+    // another process is saving right now, we do not wait: the pair is read as that save
+    // decided it (like the read-only readers), and our own save, under the lock, merges
+    // whatever it writes.
+    SaveLock lock;
+    std::string busy, note;
+    if (lock.acquire(folder_, 0, busy)) {
+      if (!recover_side_files_locked(folder_, note, error)) return false;
+    } else {
+      read_as_decided = true;
+    }
+  }
+  if (!load_files(error, read_as_decided)) return false;
   open_ = true;
   return true;
 }
@@ -177,7 +190,19 @@ bool ClipDocument::redo() {
   return true;
 }
 
-SaveOutcome ClipDocument::save(std::string& message) {
+void ClipDocument::adopt_merge(PendingMerge merge) {
+  annotations_root_ = std::move(merge.annotations_root);
+  overrides_root_ = std::move(merge.overrides_root);
+  annotations_file_ = std::move(merge.annotations_file);
+  overrides_file_ = std::move(merge.overrides_file);
+  saved_ = clip_entries(annotations_root_, overrides_root_, clip_key_);
+  state_ = std::move(merge.result.merged);
+  undo_.clear();
+  redo_.clear();
+}
+
+SaveOutcome ClipDocument::save(std::string& message, OnConflict on_conflict) {
+  last_merge_.reset();
   if (!open_) {
     message = "no clip is open";
     return SaveOutcome::Failed;
@@ -187,6 +212,17 @@ SaveOutcome ClipDocument::save(std::string& message) {
     return SaveOutcome::Failed;
   }
   pending_.reset();
+  // From reading the files until the journal is gone, no other editor save runs in this folder.
+  SaveLock lock;
+  if (!lock.acquire(folder_, kSaveLockTimeout_ms, message)) {
+    message += "; your edits are kept here, not saved";
+    return SaveOutcome::Failed;
+  }
+  std::string recovery_note;
+  if (!recover_side_files_locked(folder_, recovery_note, message)) {  // a dead save's decided pair first
+    message += "; your edits are kept here, not saved";
+    return SaveOutcome::Failed;
+  }
   SideFileSnapshot annotations_now, overrides_now;
   if (!read_side_snapshot(folder_ / kAnnotationsName, annotations_now, message) ||
       !read_side_snapshot(folder_ / kOverridesName, overrides_now, message)) {
@@ -197,7 +233,7 @@ SaveOutcome ClipDocument::save(std::string& message) {
   if ((annotations_changed || overrides_changed) && !dirty()) {
     // Changed on disk and nothing of ours to save: take the new content as it is.
     std::string error;
-    if (!load_files(error)) {
+    if (!load_files(error, false)) {
       message = "a side file was changed by another program and cannot be used now: " + error;
       return SaveOutcome::Failed;
     }
@@ -220,16 +256,20 @@ SaveOutcome ClipDocument::save(std::string& message) {
       message = error + "; your edits are kept here, not saved";
       return SaveOutcome::Failed;
     }
-    merge.annotations_file = std::move(annotations_now);
-    merge.overrides_file = std::move(overrides_now);
+    merge.annotations_file = annotations_now;
+    merge.overrides_file = overrides_now;
     std::string files = annotations_changed && overrides_changed ? "annotations.json and gt_overrides.json were"
                         : annotations_changed                    ? "annotations.json was"
                                                                  : "gt_overrides.json was";
     merge.summary = files + " changed by another program since they were read; your edits were re-applied on the new content" +
                     (merge.result.notes.empty() ? std::string(".") : " (" + std::to_string(merge.result.notes.size()) + " conflicting entries kept yours).");
-    pending_ = std::move(merge);
-    message = pending_->summary;
-    return SaveOutcome::Conflict;
+    if (on_conflict == OnConflict::Ask) {
+      pending_ = std::move(merge);
+      message = pending_->summary;
+      return SaveOutcome::Conflict;
+    }
+    last_merge_ = merge;  // reported by the caller; saved below while still holding the lock
+    adopt_merge(std::move(merge));
   }
   if (!dirty()) {
     message = "nothing to save";
@@ -261,6 +301,8 @@ SaveOutcome ClipDocument::save(std::string& message) {
   }
   saved_ = state_;
   message = "saved " + std::to_string(writes.size()) + " file(s)";
+  if (last_merge_) message += " (merged with the other program's changes)";
+  if (!recovery_note.empty()) message += "; first " + recovery_note;
   return SaveOutcome::Saved;
 }
 
@@ -271,14 +313,7 @@ SaveOutcome ClipDocument::accept_merge(std::string& message) {
   }
   PendingMerge merge = std::move(*pending_);
   pending_.reset();
-  annotations_root_ = std::move(merge.annotations_root);
-  overrides_root_ = std::move(merge.overrides_root);
-  annotations_file_ = std::move(merge.annotations_file);
-  overrides_file_ = std::move(merge.overrides_file);
-  saved_ = clip_entries(annotations_root_, overrides_root_, clip_key_);
-  state_ = std::move(merge.result.merged);
-  undo_.clear();
-  redo_.clear();
+  adopt_merge(std::move(merge));
   return save(message);
 }
 

@@ -24,6 +24,10 @@ struct EditStep {
 };
 
 enum class SaveOutcome { Saved, NothingToSave, Conflict, Failed };
+// What save() does when another program changed a side file since it was read: Ask returns
+// Conflict with the merge for the user to accept; Merge saves the merge at once (still under
+// the save lock, so nothing can slip in between) and reports it in last_merge().
+enum class OnConflict { Ask, Merge };
 
 // What save() found when another program had changed a side file since we loaded it.
 struct PendingMerge {
@@ -37,7 +41,8 @@ struct PendingMerge {
 
 class ClipDocument {
  public:
-  // Finishes any interrupted save in `folder`, then reads both side files. False with an error
+  // Finishes any interrupted save in `folder` (unless another process is saving there right
+  // now: then the pair is read as that save decided it), then reads both side files. False with an error
   // naming the file when a side file is unreadable, not JSON, or this clip's entry is malformed.
   // Read-only (a dry run) writes nothing: an interrupted save is read as it decided, not
   // finished, and save() refuses.
@@ -83,10 +88,14 @@ class ClipDocument {
 
   bool dirty() const { return !(state_ == saved_); }
   // Writes both side files (only the ones whose entries changed) after checking that nobody
-  // changed them since they were read. On Conflict nothing is written and pending_merge()
+  // changed them since they were read, holding the folder's save lock throughout (waiting for
+  // another process's save first). On Conflict nothing is written and pending_merge()
   // holds the user's edits re-applied on the new content for the user to accept. Without
   // unsaved edits, files changed on disk are simply reloaded (NothingToSave; state() changes).
-  SaveOutcome save(std::string& message);
+  SaveOutcome save(std::string& message, OnConflict on_conflict = OnConflict::Ask);
+  // After a save with OnConflict::Merge that merged: what it merged (summary and the entries
+  // where the other program's change was overwritten by the user's). Empty otherwise.
+  const std::optional<PendingMerge>& last_merge() const { return last_merge_; }
   const PendingMerge* pending_merge() const { return pending_ ? &*pending_ : nullptr; }
   // Takes the merge as the new state (the undo history restarts: older steps were made on
   // content that no longer exists) and saves it.
@@ -95,7 +104,8 @@ class ClipDocument {
 
  private:
   bool apply(const std::string& description, ClipSideState next);
-  bool load_files(std::string& error);
+  bool load_files(std::string& error, bool read_as_decided);
+  void adopt_merge(PendingMerge merge);
 
   bool open_ = false;
   bool read_only_ = false;
@@ -114,6 +124,7 @@ class ClipDocument {
   std::vector<EditStep> undo_;
   std::vector<EditStep> redo_;
   std::optional<PendingMerge> pending_;
+  std::optional<PendingMerge> last_merge_;
 };
 
 // Reads one side file's root object; a missing file gives an empty object.

@@ -1,6 +1,6 @@
 #include "edit/clip_state.hpp"
 
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 #include "util/python_compat.hpp"
 
 namespace idm::edit {

@@ -1,6 +1,8 @@
 #include "edit/merge.hpp"
 
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "util/python_compat.hpp"
 
@@ -15,6 +17,27 @@ std::optional<int64_t> key_index(const std::string& key) {
   int64_t parsed = 0;
   if (py::parse_int(key, parsed)) return parsed;
   return std::nullopt;
+}
+
+// Appends a member known not to be there yet. ordered_json's operator[] searches the keys
+// first, which for a clip with 100,000 labels makes a merge quadratic.
+void append_member(Json& object, const std::string& key, const Json& value) {
+  static_cast<Json::object_t::Container&>(object.get_ref<Json::object_t&>()).emplace_back(key, value);
+}
+
+using MemberIndex = std::unordered_map<std::string_view, const Json*>;
+
+MemberIndex index_members(const Json& object) {
+  MemberIndex index;
+  index.reserve(object.size());
+  for (auto it = object.begin(); it != object.end(); ++it) index.emplace(it.key(), &it.value());
+  return index;
+}
+
+std::optional<Json> member(const MemberIndex& index, const std::string& key) {
+  auto it = index.find(key);
+  if (it == index.end()) return std::nullopt;
+  return *it->second;
 }
 
 // One side's clip entries taken apart: labels of additions travel with their addition.
@@ -34,7 +57,7 @@ Parts split(const ClipSideState& state, size_t canonical_count) {
       if (key == "edits") parts.edits = value;
       else if (key == "deletions") parts.deletions = value;
       else if (key == "additions") parts.additions = value;
-      else parts.extras[key] = value;
+      else append_member(parts.extras, key, value);  // keys of one object: never repeated
     }
   }
   parts.addition_labels.assign(parts.additions.size(), std::nullopt);
@@ -43,33 +66,44 @@ Parts split(const ClipSideState& state, size_t canonical_count) {
     for (const auto& [key, value] : state.labels->items()) {
       std::optional<int64_t> index = key_index(key);
       if (index && *index >= first && *index < end) parts.addition_labels[static_cast<size_t>(*index - first)] = value;
-      else parts.plain_labels[key] = value;
+      else append_member(parts.plain_labels, key, value);
     }
   }
   return parts;
 }
 
-std::optional<Json> member(const Json& object, const std::string& key) {
-  auto it = object.find(key);
-  if (it == object.end()) return std::nullopt;
-  return *it;
+std::string shown(const std::optional<Json>& value) { return value ? value->dump() : "(none)"; }
+
+// A note for an entry both sides changed, the user's value winning.
+std::string overwrite_note(const std::string& what, const std::optional<Json>& theirs, const std::optional<Json>& mine) {
+  return what + " was changed by the other program too: its " + shown(theirs) + " was replaced by yours, " + shown(mine);
 }
 
-// Per key: the user's value where the user changed it, theirs everywhere else.
+// Per key: the user's value where the user changed it, theirs everywhere else. Keys keep
+// their place in theirs; keys only the user has come last, in the user's order.
 Json merge_objects(const Json& base, const Json& mine, const Json& theirs, const std::string& what, std::vector<std::string>& notes) {
-  Json result = theirs;
+  MemberIndex base_index = index_members(base), mine_index = index_members(mine), theirs_index = index_members(theirs);
   std::vector<std::string> keys;
-  for (const auto& [key, value] : mine.items()) keys.push_back(key);
-  for (const auto& [key, value] : base.items()) {
-    if (!mine.contains(key)) keys.push_back(key);
+  for (auto it = mine.begin(); it != mine.end(); ++it) keys.push_back(it.key());
+  for (auto it = base.begin(); it != base.end(); ++it) {
+    if (!mine_index.count(it.key())) keys.push_back(it.key());
   }
+  std::unordered_map<std::string, std::optional<Json>> changes;  // key -> the user's value (none: removed)
+  std::vector<std::string> new_keys;                            // changed keys theirs does not have
   for (const std::string& key : keys) {
-    std::optional<Json> base_value = member(base, key), mine_value = member(mine, key), theirs_value = member(theirs, key);
+    std::optional<Json> base_value = member(base_index, key), mine_value = member(mine_index, key), theirs_value = member(theirs_index, key);
     if (base_value == mine_value) continue;
-    if (theirs_value != base_value && theirs_value != mine_value) notes.push_back(what + " \"" + key + "\" was changed on both sides; kept yours");
-    if (mine_value) result[key] = *mine_value;
-    else result.erase(key);
+    if (theirs_value != base_value && theirs_value != mine_value) notes.push_back(overwrite_note(what + " \"" + key + "\"", theirs_value, mine_value));
+    if (!theirs_value && mine_value) new_keys.push_back(key);
+    changes.emplace(key, std::move(mine_value));
   }
+  Json result = Json::object();
+  for (auto it = theirs.begin(); it != theirs.end(); ++it) {
+    auto change = changes.find(it.key());
+    if (change == changes.end()) append_member(result, it.key(), it.value());
+    else if (change->second) append_member(result, it.key(), *change->second);
+  }
+  for (const std::string& key : new_keys) append_member(result, key, *changes.at(key));
   return result;
 }
 
@@ -141,12 +175,26 @@ bool merge_clip_states(const ClipSideState& base, const ClipSideState& mine, con
     std::optional<Json> label = t.addition_labels[k];
     if (base_index >= 0) {
       int mine_index = mine_of_base[static_cast<size_t>(base_index)];
-      if (mine_index < 0) continue;  // the user deleted this addition
+      const std::optional<Json>& base_label = b.addition_labels[static_cast<size_t>(base_index)];
+      std::string what = "the label of addition " + t.additions[k].dump();
+      if (mine_index < 0) {  // the user deleted this addition
+        if (label != base_label) out.notes.push_back(what + " was changed by the other program, but you deleted the addition");
+        continue;
+      }
       const std::optional<Json>& mine_label = m.addition_labels[static_cast<size_t>(mine_index)];
-      if (mine_label != b.addition_labels[static_cast<size_t>(base_index)]) label = mine_label;
+      if (mine_label != base_label) {
+        if (label != base_label && label != mine_label) out.notes.push_back(overwrite_note(what, label, mine_label));
+        label = mine_label;
+      }
     }
     additions.push_back(t.additions[k]);
     addition_labels.push_back(label);
+  }
+  for (size_t j = 0; j < m.additions.size(); ++j) {
+    size_t base_index = static_cast<size_t>(base_of_mine[j]);
+    if (base_of_mine[j] >= 0 && !base_seen[base_index] && m.addition_labels[j] != b.addition_labels[base_index]) {
+      out.notes.push_back("your label of addition " + m.additions[j].dump() + " is dropped: the other program deleted the addition");
+    }
   }
   for (size_t j = 0; j < m.additions.size(); ++j) {
     if (base_of_mine[j] >= 0) continue;

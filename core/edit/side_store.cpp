@@ -8,12 +8,14 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 #include "io/atomic_write.hpp"
+#include "io/link_target.hpp"
 #include "io/save_journal.hpp"
+#include "io/save_lock.hpp"
 
 namespace idm::edit {
 
@@ -22,10 +24,8 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-std::string pending_name(const fs::path& target) { return pending_file_name(target.filename().string()); }
-
 void sync_folder(const fs::path& folder) {
-  int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
@@ -37,27 +37,58 @@ bool rename_into_place(const fs::path& from, const fs::path& to, std::string& er
   return false;
 }
 
-// Names this module (and write_file_atomically) create next to the side files.
-bool is_our_file(const std::string& name) {
-  for (const char* base : {kAnnotationsName, kOverridesName, kJournalName}) {
-    std::string b = base;
-    if (name == b || name == b + ".bak" || name == "." + b + ".pending") return true;
+bool same_folder(const fs::path& a, const fs::path& b) {
+  std::error_code code;
+  return fs::equivalent(a.empty() ? "." : a, b.empty() ? "." : b, code);
+}
+
+// The folders save files land in (the dataset folder, and those symlinked side files point
+// into) with the side-file names used in each.
+std::vector<std::pair<fs::path, std::set<std::string>>> save_locations(const fs::path& folder) {
+  std::vector<std::pair<fs::path, std::set<std::string>>> out{{folder, {kAnnotationsName, kOverridesName}}};
+  for (const char* name : {kAnnotationsName, kOverridesName}) {
+    fs::path resolved;
+    std::string ignored;
+    if (!resolve_write_target(folder / name, resolved, ignored) || resolved == folder / name) continue;
+    bool found = false;
+    for (auto& [where, names] : out) {
+      if (same_folder(where, resolved.parent_path())) {
+        names.insert(resolved.filename().string());
+        found = true;
+      }
+    }
+    if (!found) out.push_back({resolved.parent_path(), {resolved.filename().string()}});
+  }
+  return out;
+}
+
+// Names this module (and write_file_atomically) create next to the side files `names`.
+bool is_our_file(const std::string& name, const std::set<std::string>& names) {
+  if (is_save_journal_name(name)) return true;
+  for (const std::string& base : names) {
+    if (name == base || name == base + ".bak" || is_pending_file_name_of(name, base)) return true;
   }
   return false;
 }
 
-// ".<file>.tmp-<pid>-<random>" from write_file_atomically: removable once <pid> is gone.
-void remove_dead_temp_files(const fs::path& folder, int& removed) {
-  std::error_code code;
-  for (auto it = fs::directory_iterator(folder, code); !code && it != fs::directory_iterator(); it.increment(code)) {
-    std::string name = it->path().filename().string();
-    size_t marker = name.rfind(".tmp-");
-    if (name.empty() || name[0] != '.' || marker == std::string::npos) continue;
-    if (!is_our_file(name.substr(1, marker - 1))) continue;
-    long pid = std::strtol(name.c_str() + marker + 5, nullptr, 10);
-    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+// Called under the save lock, after every journal was completed: a pending file left now is
+// from a save that died before its commit point, and ".<file>.tmp-<pid>-<random>" from
+// write_file_atomically is removable once <pid> is gone.
+void remove_leftovers(const fs::path& folder, int& removed) {
+  for (const auto& [where, names] : save_locations(folder)) {
+    std::error_code code;
+    for (auto it = fs::directory_iterator(where, code); !code && it != fs::directory_iterator(); it.increment(code)) {
+      std::string name = it->path().filename().string();
+      bool stray_pending = false;
+      for (const std::string& base : names) stray_pending |= is_pending_file_name_of(name, base);
+      size_t marker = name.rfind(".tmp-");
+      bool dead_temp = false;
+      if (!stray_pending && !name.empty() && name[0] == '.' && marker != std::string::npos && is_our_file(name.substr(1, marker - 1), names)) {
+        long pid = std::strtol(name.c_str() + marker + 5, nullptr, 10);
+        dead_temp = pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH);
+      }
       std::error_code ignored;
-      if (fs::remove(it->path(), ignored)) ++removed;
+      if ((stray_pending || dead_temp) && fs::remove(it->path(), ignored)) ++removed;
     }
   }
 }
@@ -74,22 +105,43 @@ bool read_side_snapshot(const fs::path& path, SideFileSnapshot& out, std::string
 }
 
 bool commit_side_files(const fs::path& folder, const std::vector<SideFileWrite>& writes, std::string& error) {
+  std::vector<fs::path> install_as;
+  for (const SideFileWrite& write : writes) {
+    fs::path resolved;
+    if (!resolve_write_target(write.target, resolved, error)) return false;
+    install_as.push_back(resolved);
+  }
   for (const SideFileWrite& write : writes) {
     if (write.backup && !write_file_atomically(fs::path(write.target.string() + ".bak"), *write.backup, error)) return false;
   }
-  if (writes.size() == 1) return write_file_atomically(writes[0].target, writes[0].content, error);  // one rename is atomic
+  if (writes.size() == 1) return write_file_atomically(install_as[0], writes[0].content, error);  // one rename is atomic
   if (writes.empty()) return true;
+  std::string token = new_save_token();
   Json journal = {{"files", Json::array()}};
-  for (const SideFileWrite& write : writes) {
-    fs::path pending = folder / pending_name(write.target);
-    if (!write_file_atomically(pending, write.content, error)) return false;
-    journal["files"].push_back({{"target", write.target.filename().string()}, {"pending", pending.filename().string()},
-                                {"hash", side_file_hash_text(content_hash(write.content))}});
+  std::vector<fs::path> pendings;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    std::string name = pending_file_name(install_as[i].filename().string(), token);
+    fs::path pending = install_as[i].parent_path() / name;
+    if (!write_file_atomically(pending, writes[i].content, error)) {
+      for (const fs::path& written : pendings) ::unlink(written.c_str());
+      return false;
+    }
+    pendings.push_back(pending);
+    // Relative to the folder when it is there; absolute when a symlink leads elsewhere.
+    std::string pending_text = same_folder(install_as[i].parent_path(), folder) ? name : fs::absolute(pending).string();
+    journal["files"].push_back({{"target", writes[i].target.filename().string()}, {"pending", pending_text},
+                                {"hash", side_file_hash_text(content_hash(writes[i].content))}});
   }
-  fs::path journal_path = folder / kJournalName;
-  if (!write_file_atomically(journal_path, journal.dump(1) + "\n", error)) return false;  // the commit point
-  for (const SideFileWrite& write : writes) {
-    if (!rename_into_place(folder / pending_name(write.target), write.target, error)) return false;
+  fs::path journal_path = folder / save_journal_name(token);
+  if (!write_file_atomically(journal_path, journal.dump(1) + "\n", error)) {  // the commit point
+    for (const fs::path& written : pendings) ::unlink(written.c_str());
+    return false;
+  }
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (!rename_into_place(pendings[i], install_as[i], error)) return false;  // decided: the next recovery finishes it
+  }
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (!same_folder(install_as[i].parent_path(), folder)) sync_folder(install_as[i].parent_path());
   }
   sync_folder(folder);
   if (::unlink(journal_path.c_str()) != 0) {
@@ -100,28 +152,33 @@ bool commit_side_files(const fs::path& folder, const std::vector<SideFileWrite>&
   return true;
 }
 
-bool recover_side_files(const fs::path& folder, std::string& note, std::string& error) {
+bool recover_side_files_locked(const fs::path& folder, std::string& note, std::string& error) {
   note.clear();
-  fs::path journal_path = folder / kJournalName;
-  SaveJournal journal;
-  if (!read_save_journal(folder, journal, error)) {
-    if (journal.present) error = journal_path.string() + ": " + error + "; remove it by hand after checking the side files";
-    return false;
-  }
-  int finished = 0, removed = 0;
-  if (journal.present) {
+  int finished_saves = 0, installed = 0, removed = 0;
+  for (const std::string& journal_name : find_save_journals(folder)) {  // oldest first: a later save wins
+    fs::path journal_path = folder / journal_name;
+    SaveJournal journal;
+    if (!read_save_journal(folder, journal_name, journal, error)) {
+      if (journal.present) error = journal_path.string() + ": " + error + "; remove it by hand after checking the side files";
+      return false;
+    }
+    if (!journal.present) continue;
     for (const SaveJournalEntry& entry : journal.files) {
-      fs::path pending = folder / entry.pending;
-      fs::path target = folder / entry.target;
+      fs::path pending, target;
+      if (!locate_journal_entry(folder, entry, pending, target, error)) {
+        error = journal_path.string() + ": " + error + "; remove it by hand after checking the side files";
+        return false;
+      }
       SideFileSnapshot pending_file;
       if (!read_side_snapshot(pending, pending_file, error)) return false;
       if (!pending_file.present) continue;  // installed before the interruption
       if (entry.hash != side_file_hash_text(pending_file.hash)) {
-        error = pending.string() + " does not match the save journal; left in place for you to inspect";
+        error = pending.string() + " does not match the save journal " + journal_name + "; left in place for you to inspect";
         return false;
       }
       if (!rename_into_place(pending, target, error)) return false;
-      ++finished;
+      if (!same_folder(target.parent_path(), folder)) sync_folder(target.parent_path());
+      ++installed;
     }
     sync_folder(folder);
     if (::unlink(journal_path.c_str()) != 0) {
@@ -129,17 +186,21 @@ bool recover_side_files(const fs::path& folder, std::string& note, std::string& 
       return false;
     }
     sync_folder(folder);
-    note = "finished an interrupted save (" + std::to_string(finished) + " file(s) installed)";
-  } else {
-    // No commit record: any pending file is from a save that never reached its commit point.
-    for (const char* name : {kAnnotationsName, kOverridesName}) {
-      std::error_code code;
-      if (fs::remove(folder / pending_name(name), code)) ++removed;
-    }
+    ++finished_saves;
   }
-  remove_dead_temp_files(folder, removed);
+  if (finished_saves > 0) {
+    note = (finished_saves == 1 ? std::string("finished an interrupted save") : "finished " + std::to_string(finished_saves) + " interrupted saves") +
+           " (" + std::to_string(installed) + " file(s) installed)";
+  }
+  remove_leftovers(folder, removed);
   if (removed > 0) note += std::string(note.empty() ? "" : "; ") + "removed " + std::to_string(removed) + " leftover temp file(s)";
   return true;
+}
+
+bool recover_side_files(const fs::path& folder, std::string& note, std::string& error) {
+  SaveLock lock;
+  if (!lock.acquire(folder, kSaveLockTimeout_ms, error)) return false;
+  return recover_side_files_locked(folder, note, error);
 }
 
 }  // namespace idm::edit

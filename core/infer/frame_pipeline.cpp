@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "synth/font.hpp"
+#include "media/font.hpp"
 #include "video/frame_index.hpp"
 #include "video/grid_decoder.hpp"
 #include "video/grid_map.hpp"
@@ -57,7 +57,7 @@ std::string frame_label(int frame) {
 }
 
 LabelBurner::LabelBurner(std::string& error) : font_path_(kLabelFont) {
-  synth::Font probe(font_path_, 16, error);
+  media::Font probe(font_path_, 16, error);
   ok_ = probe.ok();
 }
 
@@ -68,7 +68,7 @@ bool LabelBurner::ok() const { return ok_; }
 void LabelBurner::burn(FrameImage& image, const std::string& text) const {
   if (!ok_) return;
   int pixel_height = std::max(12, image.height / 24);
-  const synth::Font* font = nullptr;
+  const media::Font* font = nullptr;
   {
     std::lock_guard lock(*mutex_);
     for (auto& [height, cached] : fonts_by_height_) {
@@ -76,19 +76,19 @@ void LabelBurner::burn(FrameImage& image, const std::string& text) const {
     }
     if (!font) {
       std::string error;
-      fonts_by_height_.emplace_back(pixel_height, std::make_unique<synth::Font>(font_path_, pixel_height, error));
+      fonts_by_height_.emplace_back(pixel_height, std::make_unique<media::Font>(font_path_, pixel_height, error));
       font = fonts_by_height_.back().second.get();
     }
   }
   if (!font->ok()) return;
   // Draw into a small RGB canvas (the font's target), then copy it into the RGBA frame.
   int pad = std::max(2, pixel_height / 5);
-  synth::Canvas box;
+  media::Canvas box;
   box.width_px = std::min(image.width, font->text_width_px(text) + 2 * pad);
   box.height_px = std::min(image.height, pixel_height + 2 * pad);
   box.rgb.assign(static_cast<size_t>(box.width_px) * box.height_px * 3, 0);
-  synth::Rect clip{0, 0, box.width_px, box.height_px};
-  font->draw(box, pad, pad + font->ascent_px(), text, synth::Rgb{255, 255, 255}, clip);
+  media::Rect clip{0, 0, box.width_px, box.height_px};
+  font->draw(box, pad, pad + font->ascent_px(), text, media::Rgb{255, 255, 255}, clip);
   for (int y = 0; y < box.height_px; ++y) {
     for (int x = 0; x < box.width_px; ++x) {
       const uint8_t* src = &box.rgb[(static_cast<size_t>(y) * box.width_px + x) * 3];

@@ -12,7 +12,7 @@
 #include "infer/frame_image.hpp"
 #include "scoring/windows.hpp"
 
-namespace idm::synth {
+namespace idm::media {
 class Font;
 }
 
@@ -40,7 +40,7 @@ class LabelBurner {
 
  private:
   std::string font_path_;
-  mutable std::vector<std::pair<int, std::unique_ptr<synth::Font>>> fonts_by_height_;  // built lazily
+  mutable std::vector<std::pair<int, std::unique_ptr<media::Font>>> fonts_by_height_;  // built lazily
   std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();  // guards fonts_by_height_
   bool ok_ = false;
 };

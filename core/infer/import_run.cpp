@@ -1,8 +1,8 @@
 #include "infer/import_run.hpp"
 
 #include "infer/prediction_store.hpp"
-#include "io/dataset.hpp"
-#include "io/prediction_source.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/prediction_source.hpp"
 
 namespace idm::infer {
 

@@ -8,9 +8,12 @@
 #include "synth/desktop.hpp"
 #include "synth/renderer.hpp"
 #include "synth/script.hpp"
-#include "synth/video_encoder.hpp"
+#include "media/video_encoder.hpp"
 
 namespace idm::synth {
+
+using media::VideoEncoder;
+using media::VideoSettings;
 
 bool render_clip_video(const ClipScript& script, const Layout& layout, const Renderer& renderer,
                        const VideoSettings& settings, const std::filesystem::path& mp4_path,

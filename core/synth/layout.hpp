@@ -3,14 +3,13 @@
 // script (which aims the mouse at buttons) and the renderer (which draws them).
 #include <array>
 
+#include "media/canvas.hpp"
+
 namespace idm::synth {
 
-struct Rect {
-  int x = 0, y = 0, w = 0, h = 0;
-  bool contains(double px, double py) const { return px >= x && px < x + w && py >= y && py < y + h; }
-  double center_x() const { return x + w / 2.0; }
-  double center_y() const { return y + h / 2.0; }
-};
+using media::Canvas;
+using media::Rect;
+using media::Rgb;
 
 constexpr int kButtonCount = 3;
 

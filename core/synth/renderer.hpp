@@ -6,10 +6,12 @@
 #include <string>
 
 #include "synth/desktop.hpp"
-#include "synth/font.hpp"
+#include "media/font.hpp"
 #include "synth/layout.hpp"
 
 namespace idm::synth {
+
+using media::Font;
 
 // The cursor sprite's fill colour: used nowhere else, so a test can find the pointer.
 constexpr Rgb kCursorFill{255, 0, 255};

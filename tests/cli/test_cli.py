@@ -57,6 +57,11 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("nonsense").returncode, 2)
 
     def test_keys_prints_bindings_and_names_problems_in_keys_json(self):
+        if os.environ.get("IDMSCOPE_GUI") == "0":
+            result = run("keys", check_exit=2)
+            self.assertIn("built without", result.stderr)
+            self.assertIn("-DIDMSCOPE_GUI=OFF", result.stderr)
+            self.skipTest("this idmscope was built without the viewer: keys answers so (checked), bindings not testable")
         good = os.path.join(self.tmp, "keys_good.json")
         with open(good, "w") as f:
             json.dump({"bindings": {"next_frame": ["D", "Right"], "pause": []}}, f)

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "edit_fixture.hpp"
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 
 using namespace idm;
 using namespace idm::edit;

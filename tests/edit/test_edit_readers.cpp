@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "edit_fixture.hpp"
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 
 using namespace idm;
 using namespace idm::edit;

@@ -12,9 +12,9 @@
 
 #include "fuzz_support.hpp"
 #include "io/json_span_scanner.hpp"
-#include "io/results_file.hpp"
+#include "dataset/results_file.hpp"
 #include "io/simd_values.hpp"
-#include "scoring/rescore.hpp"
+#include "dataset/rescore.hpp"
 
 using namespace idm;
 

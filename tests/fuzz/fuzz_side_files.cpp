@@ -8,7 +8,7 @@
 
 #include "fuzz_support.hpp"
 #include "gt/overrides.hpp"
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 using namespace idm;
 

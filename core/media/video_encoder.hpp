@@ -12,7 +12,7 @@ struct AVFrame;
 struct AVPacket;
 struct AVStream;
 
-namespace idm::synth {
+namespace idm::media {
 
 struct VideoSettings {
   int width_px = 1728;
@@ -69,4 +69,4 @@ void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y, int y_
 void rgb_to_yuv444(const uint8_t* rgb, int width, int height, uint8_t* y, int y_stride, uint8_t* u, int u_stride,
                    uint8_t* v, int v_stride);
 
-}  // namespace idm::synth
+}  // namespace idm::media

@@ -1,8 +1,8 @@
-#include "scoring/dataset_score.hpp"
+#include "dataset/dataset_score.hpp"
 
 #include <cstdio>
 
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 namespace idm {
 

@@ -1,4 +1,4 @@
-#include "synth/video_encoder.hpp"
+#include "media/video_encoder.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -8,7 +8,7 @@ extern "C" {
 #include <libavutil/samplefmt.h>
 }
 
-namespace idm::synth {
+namespace idm::media {
 
 namespace {
 std::string av_message(int code) {
@@ -193,4 +193,4 @@ bool VideoEncoder::finish(std::string& error) {
   return true;
 }
 
-}  // namespace idm::synth
+}  // namespace idm::media

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "io/dataset_tree.hpp"
-#include "io/side_files.hpp"
+#include "dataset/dataset_tree.hpp"
+#include "dataset/side_files.hpp"
 #include "model/actions.hpp"
 #include "model/raw_event.hpp"
 #include "video/probe.hpp"

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "io/dataset.hpp"
-#include "io/prediction_source.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/prediction_source.hpp"
 #include "scoring/evaluate.hpp"
 #include "scoring/profile.hpp"
 

@@ -1,4 +1,4 @@
-#include "synth/font.hpp"
+#include "media/font.hpp"
 
 // stb_truetype (Debian libstb-dev) is compiled here with private (static) symbols: the GUI
 // links ImGui's own stb_truetype copy under the same names (third_party/imgui_stb.cpp).
@@ -17,7 +17,7 @@
 #include <fstream>
 #include <iterator>
 
-namespace idm::synth {
+namespace idm::media {
 
 void Canvas::fill(const Rect& rect, Rgb c) {
   int x0 = std::max(0, rect.x), y0 = std::max(0, rect.y);
@@ -90,4 +90,4 @@ int Font::draw(Canvas& canvas, int x, int baseline_y, std::string_view text, Rgb
   return x;
 }
 
-}  // namespace idm::synth
+}  // namespace idm::media

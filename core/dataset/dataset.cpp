@@ -1,11 +1,11 @@
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 
 #include <algorithm>
 
 #include "gt/gesture.hpp"
 #include "gt/pipeline.hpp"
 #include "io/clip_reader.hpp"
-#include "io/dataset_index.hpp"
+#include "dataset/dataset_index.hpp"
 #include "io/save_journal.hpp"
 
 namespace idm {
@@ -26,7 +26,7 @@ std::string unfinished_save_note(const DecidedSave& save) {
   for (const std::string& target : save.targets) files += (files.empty() ? "" : " and ") + target;
   std::string how = save.error.empty() ? "read as that save left them (" + std::to_string(save.pending_content.size()) + " from pending copies)"
                                        : "read as they are";
-  return std::string(kSaveJournalName) + ": an editor save was interrupted before it finished; " + (files.empty() ? "the side files" : files) +
+  return save.journal_names + ": an editor save was interrupted before it finished; " + (files.empty() ? "the side files" : files) +
          " are " + how + ", and the save will be completed when the editor next opens this dataset";
 }
 
@@ -87,7 +87,7 @@ void load_side_files(Dataset& out) {
     auto pending = save.pending_content.find(name);
     bool ok = pending == save.pending_content.end() ? reader(root / name, file, side_error) : parser(pending->second, name, file, side_error);
     if (!ok) {
-      std::string origin = pending == save.pending_content.end() ? "" : " (the unfinished save's " + pending_file_name(name) + ")";
+      std::string origin = pending == save.pending_content.end() ? "" : " (the unfinished save's " + save.pending_names.at(name) + ")";
       out.side_file_errors.push_back(std::string(name) + origin + ": " + side_error);
     }
   };

@@ -1,10 +1,10 @@
-#include "scoring/rescore.hpp"
+#include "dataset/rescore.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
 #include "gt/pipeline.hpp"
-#include "io/results_file.hpp"
+#include "dataset/results_file.hpp"
 #include "scoring/predictions.hpp"
 #include "util/python_compat.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 
 namespace idm {
 

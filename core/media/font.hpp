@@ -7,21 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "synth/layout.hpp"
+#include "media/canvas.hpp"
 
-namespace idm::synth {
-
-struct Rgb {
-  uint8_t r = 0, g = 0, b = 0;
-};
-
-// An RGB24 frame buffer.
-struct Canvas {
-  int width_px = 0, height_px = 0;
-  std::vector<uint8_t> rgb;
-  void fill(const Rect& rect, Rgb colour);
-  void blend(int x, int y, Rgb colour, uint8_t alpha);
-};
+namespace idm::media {
 
 class Font {
  public:
@@ -45,4 +33,4 @@ class Font {
   std::array<Glyph, 128> glyphs_{};
 };
 
-}  // namespace idm::synth
+}  // namespace idm::media

@@ -1,34 +1,17 @@
-#include "io/side_files.hpp"
+#include "dataset/side_files.hpp"
 
 #include <cmath>
+#include <memory>
+#include <unordered_map>
 
 #include "io/json_file.hpp"
+#include "io/link_target.hpp"
 #include "scoring/predictions.hpp"
 #include "util/python_compat.hpp"
 
 namespace idm {
 
 using Json = nlohmann::ordered_json;
-
-const char* visibility_name(Visibility visibility) {
-  switch (visibility) {
-    case Visibility::Visible: return "visible";
-    case Visibility::Inferable: return "inferable";
-    case Visibility::Ambiguous: return "ambiguous";
-    case Visibility::NotPredictable: return "not_predictable";
-  }
-  return "?";
-}
-
-bool parse_visibility(std::string_view text, Visibility& out) {
-  for (int i = 0; i < kVisibilityCount; ++i) {
-    if (text == visibility_name(static_cast<Visibility>(i))) {
-      out = static_cast<Visibility>(i);
-      return true;
-    }
-  }
-  return false;
-}
 
 namespace {
 
@@ -75,6 +58,11 @@ bool side_document_from_text(std::string_view text, Json& root, std::string& err
 
 bool read_side_document(const std::filesystem::path& path, Json& root, bool& present, std::string& error) {
   std::error_code code;
+  if (std::string kind = special_file_kind(path); !kind.empty()) {  // checked before opening: a FIFO would block
+    present = true;
+    error = "is " + kind + ", not a JSON file; it was not read";
+    return false;
+  }
   if (!std::filesystem::exists(path, code)) {
     present = false;
     return true;
@@ -99,6 +87,83 @@ void decode_overrides(const std::string& name, OverridesFile& out) {
   }
 }
 
+// Builds the ordered document from nlohmann's SAX events. nlohmann's own parser inserts each
+// key with ordered_map::operator[], a linear search, so an object with n keys costs n^2/2 string
+// compares (100,000 labels in one clip: seconds). Here larger objects get a hash index while
+// they are built. The result is the same document: keys in file order, a repeated key keeps
+// its first position and its last value.
+class OrderedDocumentBuilder : public nlohmann::json_sax<Json> {
+ public:
+  explicit OrderedDocumentBuilder(Json& root) : root_(root) {}
+
+  bool null() override { return put(Json(nullptr)); }
+  bool boolean(bool value) override { return put(Json(value)); }
+  bool number_integer(number_integer_t value) override { return put(Json(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return put(Json(value)); }
+  bool number_float(number_float_t value, const string_t&) override { return put(Json(value)); }
+  bool string(string_t& value) override { return put(Json(std::move(value))); }
+  bool binary(binary_t&) override { return false; }  // JSON text has no binary values
+  bool start_object(std::size_t) override { return open(Json::object()); }
+  bool start_array(std::size_t) override { return open(Json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& key) override {
+    Level& level = levels_.back();
+    auto& entries = static_cast<Json::object_t::Container&>(level.container->get_ref<Json::object_t&>());
+    constexpr size_t kIndexFrom = 16;  // below this a scan is cheaper than hashing
+    if (!level.index && entries.size() >= kIndexFrom) {
+      level.index = std::make_unique<std::unordered_map<std::string, size_t>>();
+      for (size_t i = 0; i < entries.size(); ++i) level.index->emplace(entries[i].first, i);
+    }
+    size_t position = entries.size();
+    if (level.index) {
+      position = level.index->try_emplace(key, entries.size()).first->second;
+    } else {
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].first == key) position = i;
+      }
+    }
+    if (position == entries.size()) entries.emplace_back(std::move(key), nullptr);
+    level.value_slot = &entries[position].second;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Level {
+    Json* container = nullptr;
+    Json* value_slot = nullptr;  // objects: where the value after the last key goes
+    std::unique_ptr<std::unordered_map<std::string, size_t>> index;
+  };
+
+  Json* slot() {
+    if (levels_.empty()) return &root_;
+    Level& level = levels_.back();
+    if (level.container->is_array()) {
+      level.container->get_ref<Json::array_t&>().emplace_back();
+      return &level.container->get_ref<Json::array_t&>().back();
+    }
+    return level.value_slot;
+  }
+  bool put(Json value) {
+    *slot() = std::move(value);
+    return true;
+  }
+  bool open(Json empty) {
+    Json* place = slot();
+    *place = std::move(empty);
+    levels_.push_back({place, nullptr, nullptr});  // its parent grows no more until it is closed
+    return true;
+  }
+  bool close() {
+    levels_.pop_back();
+    return true;
+  }
+
+  Json& root_;
+  std::vector<Level> levels_;
+};
+
 std::string_view without_bom(std::string_view text) { return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text; }
 
 }  // namespace
@@ -113,12 +178,16 @@ bool parse_side_json(std::string_view text, Json& out, std::string& error) {
     if (!parse_json_dom(parser, padded, ignored, error)) return false;
   }
   try {
-    out = Json::parse(text.begin(), text.end());
-    return true;
+    Json document;
+    OrderedDocumentBuilder builder(document);
+    if (Json::sax_parse(text.begin(), text.end(), &builder)) {
+      out = std::move(document);
+      return true;
+    }
   } catch (const nlohmann::json::exception&) {
-    error = "not valid JSON: " + describe_json_syntax_error(text);
-    return false;
   }
+  error = "not valid JSON: " + describe_json_syntax_error(text);
+  return false;
 }
 
 bool parse_frame_value(const Json& value, int& frame) {

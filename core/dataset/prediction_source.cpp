@@ -1,8 +1,8 @@
-#include "io/prediction_source.hpp"
+#include "dataset/prediction_source.hpp"
 
-#include "io/dataset.hpp"
+#include "dataset/dataset.hpp"
 #include "io/json_file.hpp"
-#include "io/results_file.hpp"
+#include "dataset/results_file.hpp"
 #include "io/simd_values.hpp"
 #include "scoring/predictions.hpp"
 

@@ -1,4 +1,4 @@
-#include "io/results_file.hpp"
+#include "dataset/results_file.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cli_args.hpp"
-#include "commands.hpp"
+#include "cli_commands.hpp"
 #include "gui/viewer.hpp"
 
 namespace idm::cli {

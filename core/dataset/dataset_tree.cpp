@@ -1,4 +1,4 @@
-#include "io/dataset_tree.hpp"
+#include "dataset/dataset_tree.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

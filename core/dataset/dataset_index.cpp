@@ -1,4 +1,4 @@
-#include "io/dataset_index.hpp"
+#include "dataset/dataset_index.hpp"
 
 #include <nlohmann/json.hpp>
 

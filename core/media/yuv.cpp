@@ -2,9 +2,9 @@
 // BT.709, limited range, as macOS screen recordings are tagged (the encoder writes the tags).
 #include <cstdint>
 
-#include "synth/video_encoder.hpp"
+#include "media/video_encoder.hpp"
 
-namespace idm::synth {
+namespace idm::media {
 
 void rgb_to_yuv420(const uint8_t* rgb, int width, int height, uint8_t* y_plane, int y_stride, uint8_t* u_plane,
                    int u_stride, uint8_t* v_plane, int v_stride) {
@@ -43,4 +43,4 @@ void rgb_to_yuv444(const uint8_t* rgb, int width, int height, uint8_t* y_plane, 
   }
 }
 
-}  // namespace idm::synth
+}  // namespace idm::media

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "io/dataset.hpp"
-#include "io/dataset_tree.hpp"
+#include "dataset/dataset.hpp"
+#include "dataset/dataset_tree.hpp"
 #include "video/probe.hpp"
 
 namespace idm {

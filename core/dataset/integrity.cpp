@@ -1,4 +1,4 @@
-#include "io/integrity.hpp"
+#include "dataset/integrity.hpp"
 
 #include <algorithm>
 #include <cmath>
