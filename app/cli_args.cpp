@@ -5,10 +5,20 @@
 namespace idm::cli {
 
 Args::Args(int argc, char** argv, int first) {
+  bool options_ended = false;
   for (int i = first; i < argc; ++i) {
     std::string item = argv[i];
-    if (item == "--help" || item == "-h") help_ = true;
-    else items_.push_back(item);
+    if (options_ended) {
+      items_.push_back(item);
+      literal_.push_back(true);
+    } else if (item == "--") {
+      options_ended = true;  // everything after it is positional, even "--name" or "--help"
+    } else if (item == "--help" || item == "-h") {
+      help_ = true;
+    } else {
+      items_.push_back(item);
+      literal_.push_back(false);
+    }
   }
   used_.assign(items_.size(), false);
 }
@@ -16,7 +26,7 @@ Args::Args(int argc, char** argv, int first) {
 bool Args::flag(const std::string& name) {
   bool found = false;
   for (size_t i = 0; i < items_.size(); ++i) {
-    if (!used_[i] && items_[i] == name) used_[i] = found = true;
+    if (!used_[i] && !literal_[i] && items_[i] == name) used_[i] = found = true;
   }
   return found;
 }
@@ -24,9 +34,9 @@ bool Args::flag(const std::string& name) {
 std::vector<std::string> Args::values(const std::string& name) {
   std::vector<std::string> out;
   for (size_t i = 0; i < items_.size(); ++i) {
-    if (used_[i]) continue;
+    if (used_[i] || literal_[i]) continue;
     if (items_[i] == name) {
-      if (i + 1 >= items_.size()) throw UsageError{name + " needs a value"};
+      if (i + 1 >= items_.size() || literal_[i + 1]) throw UsageError{name + " needs a value"};
       used_[i] = used_[i + 1] = true;
       out.push_back(items_[i + 1]);
       ++i;
@@ -59,7 +69,7 @@ int Args::int_value(const std::string& name, int fallback, int min, int max) {
 std::vector<std::string> Args::positionals() {
   std::vector<std::string> out;
   for (size_t i = 0; i < items_.size(); ++i) {
-    if (!used_[i] && !items_[i].starts_with("--")) {
+    if (!used_[i] && (literal_[i] || !items_[i].starts_with("--"))) {
       used_[i] = true;
       out.push_back(items_[i]);
     }

@@ -1,5 +1,6 @@
 #pragma once
 // A tiny argument reader shared by the subcommands: `--name value`, `--flag`, positionals.
+// `--` ends the options: every item after it is a positional (a folder named "--x" works).
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ class Args {
  private:
   std::vector<std::string> items_;
   std::vector<bool> used_;
+  std::vector<bool> literal_;  // after "--": only ever a positional
   bool help_ = false;
 };
 

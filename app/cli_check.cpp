@@ -18,6 +18,9 @@ namespace {
 const char* kCheckHelp =
     "usage: idmscope check DIR [--json OUT|-] [--problems-only]\n"
     "  Problems: unreadable or malformed files, clips without a video or with an undecodable one,\n"
+    "  clip JSONs that are not regular files (folders, broken links, FIFOs, devices) or are arrays\n"
+    "  beside their video, videos without their JSON, folders that cannot be listed, GT items no\n"
+    "  frame of the video shows (outside-video), end_s before start_s,\n"
     "  side-file indices out of range, gesture files that disagree with the log.\n"
     "  Notes: keys or buttons still held at the end, releases without a press, events outside\n"
     "  [start_s, end_s], events within 5 ms of a grid frame boundary, an editor save that was\n"

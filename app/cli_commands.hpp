@@ -5,6 +5,7 @@ int run_score(int argc, char** argv);
 int run_check(int argc, char** argv);
 int run_bench(int argc, char** argv);
 int run_bench_video(int argc, char** argv);
+int run_bench_open(int argc, char** argv);
 int run_view(int argc, char** argv, int first_option);
 int run_summary(int argc, char** argv);
 int run_probe(int argc, char** argv);

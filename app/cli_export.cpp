@@ -168,6 +168,11 @@ int run_export(int argc, char** argv) {
     return 0;
   }
 
+  // A clip that cannot be read or whose video is unusable (fewer than one grid frame, say) is
+  // an error before anything is drawn or written.
+  const DatasetClip& clip = dataset.clips[static_cast<size_t>(request.clip_index)];
+  if (!clip.loaded) return fail(clip.key + ": " + clip.error);
+  if (!clip.video_error.empty()) return fail(clip.key + ": " + clip.video_error);
   request.frame = frame;
   request.mp4_out = mp4_out;
   request.png_out = png_out;

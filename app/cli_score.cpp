@@ -6,6 +6,7 @@
 #include "cli_commands.hpp"
 #include "io/atomic_write.hpp"
 #include "dataset/dataset.hpp"
+#include "dataset/integrity.hpp"
 #include "dataset/prediction_source.hpp"
 #include "dataset/results_file.hpp"
 #include "dataset/dataset_score.hpp"
@@ -59,6 +60,24 @@ int score_results(Args& args) {
   return 0;
 }
 
+// Names on stderr every clip that is not scored or scored against GT no frame shows, so a
+// clip that cannot be read never just goes missing from the totals.
+void report_scoring_problems(const std::string& root, const Dataset& dataset) {
+  constexpr int kMaxLines = 20;
+  int not_listed = 0, total = 0;
+  for (const Finding& finding : check_dataset(dataset)) {
+    if (!affects_scores(finding)) continue;
+    if (++total <= kMaxLines) std::fprintf(stderr, "idmscope score: %s: %s: %s\n", root.c_str(), finding.kind.c_str(), finding_text(finding).c_str());
+    else ++not_listed;
+  }
+  size_t unscored = 0;
+  for (const DatasetClip& clip : dataset.clips) unscored += !clip.loaded;
+  if (not_listed > 0) std::fprintf(stderr, "idmscope score: %s: ... and %d more problems (idmscope check %s lists them all)\n", root.c_str(), not_listed, root.c_str());
+  if (unscored > 0) {
+    std::fprintf(stderr, "idmscope score: %s: %zu of %zu clips cannot be read and are not scored\n", root.c_str(), unscored, dataset.clips.size());
+  }
+}
+
 int score_dataset_command(Args& args) {
   std::string root = *args.value("--dataset");
   auto source = args.value("--predictions");
@@ -88,6 +107,7 @@ int score_dataset_command(Args& args) {
     std::fprintf(stderr, "idmscope score: %s/%s (file ignored)\n", root.c_str(), side_error.c_str());
   }
   for (const std::string& note : dataset.side_file_notes) std::fprintf(stderr, "idmscope score: note: %s/%s\n", root.c_str(), note.c_str());
+  report_scoring_problems(root, dataset);
   PredictionSet predictions;
   if (!load_prediction_source(*source, dataset, predictions, error)) {
     std::fprintf(stderr, "idmscope score: %s\n", error.c_str());

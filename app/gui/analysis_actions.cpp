@@ -112,7 +112,7 @@ void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2
   std::vector<const ClipEvaluation*> evaluations;
   for (const ClipEvaluation& evaluation : state.view.evaluations) evaluations.push_back(&evaluation);
   OverlayScene scene = make_overlay_scene(state.dataset, state.view.clip, sources, evaluations, &state.view.gt_only, state.grid_frame,
-                                          state.grid_length(), state.profile.fps);
+                                          state.grid_length(), state.profile.fps, &state.view.motions);
   scene.video_width_px = video_width_px;
   scene.video_height_px = video_height_px;
   draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, panel_min, panel_max);

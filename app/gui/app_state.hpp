@@ -14,6 +14,7 @@
 #include "scoring/profile.hpp"
 #include "video/decode_service.hpp"
 #include "editor_state.hpp"
+#include "overlay.hpp"
 
 namespace idm::gui {
 
@@ -35,6 +36,7 @@ struct ClipView {
   std::vector<ClipEvaluation> evaluations;        // one per source, for the lanes
   ClipEvaluation gt_only;                         // no predictions: GT lanes when there is no source
   std::vector<HoldSpan> holds;                    // key and button holds of the log, for the timeline
+  ClipMotions motions;                            // GT and per-source motion for the overlays, with evaluations
 };
 
 struct AppState {

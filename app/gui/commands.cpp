@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "dataset/integrity.hpp"
 #include "recent.hpp"
 
 namespace idm::gui {
@@ -14,8 +15,12 @@ constexpr double kGridFps = 5.0;
 
 void evaluate_sources(AppState& state) {
   state.view.evaluations.clear();
+  state.view.motions = ClipMotions{};
   const DatasetClip& clip = state.dataset.clips[static_cast<size_t>(state.view.clip)];
   if (!clip.loaded) return;
+  std::vector<const PredictionSet*> source_sets;
+  for (const Source& source : state.sources) source_sets.push_back(&source.predictions);
+  state.view.motions = compute_clip_motions(state.dataset, state.view.clip, source_sets, state.profile.fps);
   ClipEvaluationInput input;
   input.log = &clip.log;
   if (auto it = state.dataset.overrides.clips.find(clip.key); it != state.dataset.overrides.clips.end()) input.overrides = &it->second;
@@ -51,6 +56,14 @@ void open_dataset(AppState& state, DecodeService& service, const std::string& pa
     for (const std::string& message : *messages) std::fprintf(stderr, "idmscope: %s/%s\n", path.c_str(), message.c_str());
     if (!messages->empty()) state.status += "; " + messages->front();
   }
+  // Clips that cannot be read or whose GT no frame shows are named too, so none goes missing unseen.
+  int scoring_problems = 0;
+  for (const Finding& finding : check_dataset(state.dataset)) {
+    if (!affects_scores(finding)) continue;
+    if (++scoring_problems <= 20) std::fprintf(stderr, "idmscope: %s: %s: %s\n", path.c_str(), finding.kind.c_str(), finding_text(finding).c_str());
+    if (scoring_problems == 1) state.status += "; " + finding_text(finding);
+  }
+  if (scoring_problems > 1) state.status += " (and " + std::to_string(scoring_problems - 1) + " more problems: idmscope check)";
   if (!remember_dataset(path, error)) state.status += "; recent list not saved: " + error;
   if (!state.dataset.clips.empty()) select_clip(state, service, 0);
 }
@@ -234,6 +247,7 @@ void drain_decode_events(AppState& state, DecodeService& service) {
         if (event.frame && event.frame->source_frame_index == state.view.native_source_frame) state.view.native = event.frame;
         break;
       case DecodeEvent::Kind::Error:
+        if (state.view.video_error.empty()) std::fprintf(stderr, "idmscope: %s\n", event.error.c_str());
         state.view.video_error = event.error;
         break;
     }

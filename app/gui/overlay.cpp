@@ -109,14 +109,21 @@ void draw_keycast(ImDrawList* draw, const OverlayScene& scene, ImVec2 video_min,
     std::string name = scene.evaluations.empty() ? "GT" : scene.source_names[row];
     float x = badge(draw, left, y, name, scene.evaluations.empty() ? IM_COL32(60, 60, 70, 230) : with_alpha(source_colour(row), 230), false, right);
     if (evaluation) {
+      bool full = false;  // once a badge does not fit, the row is full: stop (a clip may hold a million predictions)
       for (const GtOutcome& gt : evaluation->gt) {
+        if (full) break;
         if (gt.item.action.type == ActionType::MouseMove || !near(gt.item.action.frame)) continue;
         ImU32 fill = scene.evaluations.empty() ? IM_COL32(60, 110, 200, 235) : outcome_badge_colour(gt.outcome);
-        x = badge(draw, x, y, badge_text(gt.item.action), fill, gt.item.action.frame == scene.grid_frame, right);
+        float next = badge(draw, x, y, badge_text(gt.item.action), fill, gt.item.action.frame == scene.grid_frame, right);
+        full = next == x;
+        x = next;
       }
       for (const PredictionOutcome& prediction : evaluation->predictions) {
+        if (full) break;
         if (prediction.action.type == ActionType::MouseMove || prediction.outcome != Outcome::FalsePositive || !near(prediction.action.frame)) continue;
-        x = badge(draw, x, y, "? " + badge_text(prediction.action), outcome_badge_colour(prediction.outcome), prediction.action.frame == scene.grid_frame, right);
+        float next = badge(draw, x, y, "? " + badge_text(prediction.action), outcome_badge_colour(prediction.outcome), prediction.action.frame == scene.grid_frame, right);
+        full = next == x;
+        x = next;
       }
     }
     y += row_height;
@@ -172,9 +179,22 @@ ImU32 source_colour(size_t source, int alpha) {
   return with_alpha(palette[source % 4], alpha);
 }
 
+ClipMotions compute_clip_motions(const Dataset& dataset, int clip_index, const std::vector<const PredictionSet*>& sources, double fps) {
+  ClipMotions out;
+  if (clip_index < 0 || static_cast<size_t>(clip_index) >= dataset.clips.size()) return out;
+  const DatasetClip& clip = dataset.clips[static_cast<size_t>(clip_index)];
+  if (!clip.loaded) return out;
+  out.gt = analysis::gt_motion(clip.log, clip_width(clip), clip_height(clip), fps);
+  for (const PredictionSet* source : sources) {
+    auto it = source->by_clip.find(clip.key);
+    out.sources.push_back(it != source->by_clip.end() ? analysis::predicted_motion(it->second) : analysis::ClipMotion{});
+  }
+  return out;
+}
+
 OverlayScene make_overlay_scene(const Dataset& dataset, int clip_index, const std::vector<const PredictionSet*>& sources,
                                 const std::vector<const ClipEvaluation*>& evaluations, const ClipEvaluation* gt_only, int grid_frame,
-                                int grid_frames, double fps) {
+                                int grid_frames, double fps, const ClipMotions* motions) {
   OverlayScene scene;
   scene.grid_frame = grid_frame;
   scene.grid_frames = grid_frames;
@@ -185,12 +205,12 @@ OverlayScene make_overlay_scene(const Dataset& dataset, int clip_index, const st
   scene.video_width_px = clip_width(clip);
   scene.video_height_px = clip_height(clip);
   if (!clip.loaded) return scene;
-  scene.gt = analysis::gt_motion(clip.log, scene.video_width_px, scene.video_height_px, fps);
-  for (const PredictionSet* source : sources) {
-    scene.source_names.push_back(source->name);
-    auto it = source->by_clip.find(clip.key);
-    scene.sources.push_back(it != source->by_clip.end() ? analysis::predicted_motion(it->second) : analysis::ClipMotion{});
-  }
+  for (const PredictionSet* source : sources) scene.source_names.push_back(source->name);
+  bool usable = motions && motions->sources.size() == sources.size();
+  ClipMotions computed = usable ? ClipMotions{} : compute_clip_motions(dataset, clip_index, sources, fps);
+  const ClipMotions& chosen = usable ? *motions : computed;
+  scene.gt = chosen.gt;  // one entry per frame at most: cheap to copy
+  scene.sources = chosen.sources;
   return scene;
 }
 

@@ -131,6 +131,10 @@ bool prepare_export_clip(const ExportClip& request, PreparedClip& out, std::stri
   }
   if (!build_frame_index(clip.video_path, out.index, error)) return false;
   out.map = build_grid_map(out.index, request.profile.fps);
+  if (out.map.length() == 0) {
+    error = clip.video_path.string() + ": " + empty_grid_error(out.index, request.profile.fps);
+    return false;
+  }
   if (out.index.width % 2 || out.index.height % 2) {
     error = clip.video_path.string() + ": " + std::to_string(out.index.width) + "x" + std::to_string(out.index.height) +
             " has an odd side; H.264 4:2:0 export needs even sizes";
@@ -149,6 +153,7 @@ bool prepare_export_clip(const ExportClip& request, PreparedClip& out, std::stri
     input.predictions = it != source->by_clip.end() ? &it->second : nullptr;
     out.evaluations.push_back(evaluate_clip(input, request.profile));
   }
+  out.motions = compute_clip_motions(dataset, request.clip_index, request.sources, request.profile.fps);
   return true;
 }
 
@@ -156,7 +161,7 @@ OverlayScene export_scene(const ExportClip& request, const PreparedClip& prepare
   std::vector<const ClipEvaluation*> evaluations;
   for (const ClipEvaluation& evaluation : prepared.evaluations) evaluations.push_back(&evaluation);
   OverlayScene scene = make_overlay_scene(*request.dataset, request.clip_index, request.sources, evaluations, &prepared.gt_only, grid_frame,
-                                          prepared.map.length(), request.profile.fps);
+                                          prepared.map.length(), request.profile.fps, &prepared.motions);
   scene.video_width_px = prepared.index.width;
   scene.video_height_px = prepared.index.height;
   return scene;

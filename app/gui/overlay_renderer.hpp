@@ -54,6 +54,7 @@ struct PreparedClip {
   GridMap map;
   std::vector<ClipEvaluation> evaluations;
   ClipEvaluation gt_only;
+  ClipMotions motions;  // once per export, not per frame
 };
 
 // Indexes the clip's video and evaluates GT and every source on it (names the file on error).

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -241,25 +242,60 @@ void draw_gt_lanes(Lanes& lanes, const AppState& state, int frames, PanelRequest
   }
 }
 
+// Predictions in one lane cell (a frame, and the upper or lower half by type): boxes there
+// overlap exactly, so each cell is drawn once, as its last prediction with a count. A clip with
+// a million predictions then draws a few hundred boxes, not a million.
+struct LaneCell {
+  int last = -1;  // index into evaluation.predictions
+  int count = 0;
+  std::array<int, 7> by_outcome{};
+};
+
 void draw_source_lanes(Lanes& lanes, const AppState& state, int frames, float gt_lanes_top) {
+  std::vector<LaneCell> cells;
   for (size_t s = 0; s < state.view.evaluations.size(); ++s) {
     const ClipEvaluation& evaluation = state.view.evaluations[s];
     lanes.label((state.sources[s].predictions.name + " preds").c_str());
-    for (const PredictionOutcome& prediction : evaluation.predictions) {
-      if (prediction.action.frame >= frames) continue;
-      ImVec4 box = frame_box(lanes, prediction.action.frame, static_cast<int>(prediction.action.type) % 2, 2,
-                             outcome_colour(prediction.outcome), prediction.action.detail);
-      if (prediction.matched_gt >= 0) {
-        const Action& gt = evaluation.gt[static_cast<size_t>(prediction.matched_gt)].item.action;
-        lanes.draw->AddLine(ImVec2((box.x + box.z) / 2, box.y), ImVec2(lanes.x_of(gt.frame), gt_lanes_top + 2), IM_COL32(70, 185, 95, 120));
-      }
+    cells.assign(static_cast<size_t>(std::max(frames, 0)) * 2, LaneCell{});
+    for (size_t p = 0; p < evaluation.predictions.size(); ++p) {
+      const PredictionOutcome& prediction = evaluation.predictions[p];
+      if (prediction.action.frame < 0 || prediction.action.frame >= frames) continue;
+      LaneCell& cell = cells[static_cast<size_t>(prediction.action.frame) * 2 + static_cast<size_t>(prediction.action.type) % 2];
+      cell.last = static_cast<int>(p);
+      ++cell.count;
+      ++cell.by_outcome[static_cast<size_t>(prediction.outcome) % cell.by_outcome.size()];
+    }
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const LaneCell& cell = cells[c];
+      if (cell.last < 0) continue;
+      const PredictionOutcome& prediction = evaluation.predictions[static_cast<size_t>(cell.last)];
+      std::string text = cell.count > 1 ? std::to_string(cell.count) + "x " + prediction.action.detail : prediction.action.detail;
+      ImVec4 box = frame_box(lanes, prediction.action.frame, static_cast<int>(c % 2), 2, outcome_colour(prediction.outcome), text);
       if (hovered(box)) {
-        ImGui::SetTooltip("%s %s at F%02d\n%s%s", action_type_name(prediction.action.type), prediction.action.detail.c_str(),
+        std::string others;
+        if (cell.count > 1) {
+          others = "\n" + std::to_string(cell.count) + " predictions in this cell:";
+          for (Outcome outcome : {Outcome::TruePositive, Outcome::FalsePositive, Outcome::Neutral, Outcome::OutsideWindow, Outcome::NotScored}) {
+            int count = cell.by_outcome[static_cast<size_t>(outcome) % cell.by_outcome.size()];
+            if (count > 0) others += " " + std::string(outcome_name(outcome)) + " " + std::to_string(count);
+          }
+        }
+        ImGui::SetTooltip("%s %s at F%02d\n%s%s%s", action_type_name(prediction.action.type), prediction.action.detail.c_str(),
                           prediction.action.frame, outcome_name(prediction.outcome),
                           prediction.matched_gt >= 0
                               ? ("\nmatched GT index " + std::to_string(evaluation.gt[static_cast<size_t>(prediction.matched_gt)].item.label_index)).c_str()
-                              : "");
+                              : "",
+                          others.c_str());
       }
+    }
+    // Match lines: at most one per GT item.
+    for (const GtOutcome& gt : evaluation.gt) {
+      if (gt.matched_prediction < 0) continue;
+      const Action& matched = evaluation.predictions[static_cast<size_t>(gt.matched_prediction)].action;
+      if (matched.frame < 0 || matched.frame >= frames) continue;
+      float slot_height = (kLaneHeight - 4) / 2;
+      float top = lanes.origin.y + lanes.y + 2 + slot_height * static_cast<float>(static_cast<int>(matched.type) % 2);
+      lanes.draw->AddLine(ImVec2(lanes.x_of(matched.frame), top), ImVec2(lanes.x_of(gt.item.action.frame), gt_lanes_top + 2), IM_COL32(70, 185, 95, 120));
     }
     lanes.y += kLaneHeight;
     Prf prf = precision_recall_f1(evaluation.total);

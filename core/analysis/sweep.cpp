@@ -1,20 +1,34 @@
 #include "analysis/sweep.hpp"
 
+#include <algorithm>
+
 #include "dataset/dataset_score.hpp"
 
 namespace idm::analysis {
 
 std::vector<SweepPoint> tolerance_sweep(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile,
                                         int max_tolerance_frames) {
+  // Each clip is prepared once (GT, filtered predictions, matching order) and matched at every
+  // tolerance: the same counts as score_dataset per tolerance, without re-filtering a large
+  // prediction list for each point.
+  size_t points = static_cast<size_t>(std::max(max_tolerance_frames, -1) + 1);
+  std::vector<CountsByType> by_tolerance(points);
+  for (const DatasetClip& clip : dataset.clips) {
+    if (!clip.loaded) continue;
+    PreparedClipEvaluation prepared = prepare_clip_evaluation(dataset_clip_input(dataset, clip, predictions), profile);
+    for (size_t tolerance = 0; tolerance < points; ++tolerance) {
+      ScoringProfile swept = profile;
+      swept.tolerance_frames.fill(static_cast<int>(tolerance));
+      CountsByType counts = match_prepared(prepared, swept);
+      for (size_t type = 0; type < counts.size(); ++type) by_tolerance[tolerance][type] += counts[type];
+    }
+  }
   std::vector<SweepPoint> out;
-  for (int tolerance = 0; tolerance <= max_tolerance_frames; ++tolerance) {
-    ScoringProfile swept = profile;
-    swept.tolerance_frames.fill(tolerance);
-    DatasetScore score = score_dataset(dataset, predictions, swept);
+  for (size_t tolerance = 0; tolerance < points; ++tolerance) {
     SweepPoint point;
-    point.tolerance_frames = tolerance;
+    point.tolerance_frames = static_cast<int>(tolerance);
     for (int type = 0; type < kActionTypeCount; ++type) {
-      if (profile.scored[static_cast<size_t>(type)]) point.f1[static_cast<size_t>(type)] = precision_recall_f1(score.per_type[static_cast<size_t>(type)]).f1;
+      if (profile.scored[static_cast<size_t>(type)]) point.f1[static_cast<size_t>(type)] = precision_recall_f1(by_tolerance[tolerance][static_cast<size_t>(type)]).f1;
     }
     out.push_back(point);
   }

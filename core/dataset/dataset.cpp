@@ -1,20 +1,14 @@
 #include "dataset/dataset.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "gt/gesture.hpp"
 #include "gt/pipeline.hpp"
 #include "io/clip_reader.hpp"
+#include "dataset/dataset_index.hpp"
 #include "io/save_journal.hpp"
 
 namespace idm {
-
-std::string clip_key_of(const std::filesystem::path& root, const std::filesystem::path& json_path) {
-  std::filesystem::path relative = json_path.lexically_relative(root);
-  relative.replace_extension();
-  return relative.generic_string();
-}
 
 const DatasetClip* Dataset::find(const std::string& key) const {
   auto it = std::lower_bound(clips.begin(), clips.end(), key, [](const DatasetClip& clip, const std::string& k) { return clip.key < k; });
@@ -27,17 +21,6 @@ int clip_height(const DatasetClip& clip) { return clip.video ? clip.video->heigh
 
 namespace {
 
-// Clip logs are objects; prediction files (which may sit inside the dataset) are arrays.
-bool looks_like_json_array(const std::filesystem::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) return false;
-  int c;
-  while ((c = std::fgetc(file)) != EOF && (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF)) {
-  }
-  std::fclose(file);
-  return c == '[';
-}
-
 std::string unfinished_save_note(const DecidedSave& save) {
   std::string files;
   for (const std::string& target : save.targets) files += (files.empty() ? "" : " and ") + target;
@@ -49,48 +32,51 @@ std::string unfinished_save_note(const DecidedSave& save) {
 
 }  // namespace
 
-bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& options, Dataset& out, std::string& error) {
-  std::error_code code;
-  if (!std::filesystem::is_directory(root, code)) {
-    error = root.string() + ": not a folder";
-    return false;
-  }
+bool list_dataset(const std::filesystem::path& root, Dataset& out, std::string& error, const std::atomic<bool>* cancel) {
+  DatasetTree tree;
+  if (!list_dataset_tree(root, tree, error, cancel)) return false;
   out.root = root;
-  std::filesystem::recursive_directory_iterator walker(root, std::filesystem::directory_options::skip_permission_denied, code);
-  if (code) {
-    error = root.string() + ": cannot list: " + code.message();
-    return false;
-  }
-  for (auto it = walker; it != std::filesystem::recursive_directory_iterator(); it.increment(code)) {
-    if (code) break;
-    const auto& path = it->path();
-    std::string name = path.filename().string();
-    if (name == ".idmscope" && it->is_directory(code)) {  // idmscope's own data (prediction store)
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (!name.starts_with("clip_") || path.extension() != ".json" || !it->is_regular_file(code)) continue;
-    if (looks_like_json_array(path)) continue;  // a per-clip predictions file, not a clip log
+  out.clips.clear();
+  out.clips.reserve(tree.clips.size());
+  for (TreeClip& entry : tree.clips) {
     DatasetClip clip;
-    clip.json_path = path;
-    clip.key = clip_key_of(root, path);
-    clip.video_path = std::filesystem::path(path).replace_extension(".mp4");
-    clip.has_video = std::filesystem::is_regular_file(clip.video_path, code);
+    clip.key = std::move(entry.key);
+    clip.json_path = std::move(entry.json_path);
+    clip.video_path = std::move(entry.video_path);
+    clip.has_video = entry.has_video;
+    if (!entry.video_problem.empty()) clip.video_error = clip.video_path.filename().string() + " is " + entry.video_problem;
+    if (!entry.json_problem.empty()) {
+      clip.error_kind = entry.json_problem_kind;
+      clip.error = entry.json_problem;
+    }
     out.clips.push_back(std::move(clip));
   }
-  std::sort(out.clips.begin(), out.clips.end(), [](const DatasetClip& a, const DatasetClip& b) { return a.key < b.key; });
+  out.tree_findings = std::move(tree.findings);
+  return true;
+}
 
-  for (DatasetClip& clip : out.clips) {
+void fill_dataset_clip(DatasetClip& clip, const DatasetLoadOptions& options) {
+  if (clip.error_kind.empty()) {
     std::string clip_error;
     clip.loaded = read_clip_file(clip.json_path, clip.log, clip_error);
-    if (!clip.loaded) clip.error = clip_error;
-    else clip.canonical_gt = canonical_gt(clip.log, &clip.log.warnings);
-    if (clip.has_video && options.probe_videos) {
-      VideoProbe probe;
-      if (probe_video(clip.video_path, kEvalFps, probe, clip.video_error)) clip.video = probe;
+    if (clip.loaded) {
+      clip.canonical_gt = canonical_gt(clip.log, &clip.log.warnings);
+    } else if (file_starts_with_json_array(clip.json_path)) {
+      clip.error_kind = "array-clip";
+      clip.error = "the top-level value is an array (a predictions file?), expected the clip's log object {start_s, end_s, actions}";
+    } else {
+      clip.error_kind = "unreadable";
+      clip.error = clip_error;
     }
   }
+  if (clip.has_video && options.probe_videos) {
+    VideoProbe probe;
+    if (probe_video(clip.video_path, kEvalFps, probe, clip.video_error)) clip.video = probe;
+  }
+}
 
+void load_side_files(Dataset& out) {
+  const std::filesystem::path& root = out.root;
   // An editor save interrupted between its renames: read the pair it decided on, writing nothing
   // (the editor completes the save on its next open).
   DecidedSave save = read_decided_save(root);
@@ -113,6 +99,15 @@ bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& o
   };
   gesture("gesture_gt_exp.json", out.gesture_exp);
   gesture("gesture_gt_norm.json", out.gesture_norm);
+}
+
+bool load_dataset(const std::filesystem::path& root, const DatasetLoadOptions& options, Dataset& out, std::string& error) {
+  if (!list_dataset(root, out, error)) return false;
+  DatasetLoadOptions logs_only = options;
+  logs_only.probe_videos = false;
+  for (DatasetClip& clip : out.clips) fill_dataset_clip(clip, logs_only);
+  if (options.probe_videos) probe_videos_with_index(out);  // probes only what changed since the last open
+  load_side_files(out);
   return true;
 }
 

@@ -52,6 +52,18 @@ std::string csv_field(const std::string& text) {
 
 }  // namespace
 
+ClipEvaluationInput dataset_clip_input(const Dataset& dataset, const DatasetClip& clip, const PredictionSet& predictions) {
+  ClipEvaluationInput input;
+  input.log = &clip.log;
+  if (auto it = dataset.overrides.clips.find(clip.key); it != dataset.overrides.clips.end()) input.overrides = &it->second;
+  if (auto it = dataset.annotations.clips.find(clip.key); it != dataset.annotations.clips.end()) input.labels = &it->second;
+  if (auto it = predictions.by_clip.find(clip.key); it != predictions.by_clip.end()) input.predictions = &it->second;
+  input.grid_frames = clip_grid_frames(clip);
+  input.width = clip_width(clip);
+  input.height = clip_height(clip);
+  return input;
+}
+
 DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile) {
   DatasetScore out;
   out.profile = profile;
@@ -72,15 +84,8 @@ DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predicti
       out.clips.push_back(std::move(score));
       continue;
     }
-    ClipEvaluationInput input;
-    input.log = &clip.log;
-    if (auto it = dataset.overrides.clips.find(clip.key); it != dataset.overrides.clips.end()) input.overrides = &it->second;
-    if (auto it = dataset.annotations.clips.find(clip.key); it != dataset.annotations.clips.end()) input.labels = &it->second;
+    ClipEvaluationInput input = dataset_clip_input(dataset, clip, predictions);
     auto found = predictions.by_clip.find(clip.key);
-    if (found != predictions.by_clip.end()) input.predictions = &found->second;
-    input.grid_frames = clip_grid_frames(clip);
-    input.width = clip_width(clip);
-    input.height = clip_height(clip);
     score.evaluation = evaluate_clip(input, profile);
     score.warnings = score.evaluation.warnings;
     if (found == predictions.by_clip.end()) score.warnings.push_back("no predictions for this clip in " + predictions.name);

@@ -33,6 +33,9 @@ struct DatasetScore {
 
 DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile);
 
+// What score_dataset evaluates a loaded clip with (the sweep uses the same).
+ClipEvaluationInput dataset_clip_input(const Dataset& dataset, const DatasetClip& clip, const PredictionSet& predictions);
+
 nlohmann::ordered_json dataset_score_json(const DatasetScore& score);
 std::string dataset_score_csv(const DatasetScore& score);
 std::string dataset_score_text(const DatasetScore& score);

@@ -79,6 +79,33 @@ void check_times(const DatasetClip& clip, std::vector<Finding>& out) {
   }
 }
 
+// A log whose end is before its start, and GT items that fall outside the video's grid (a
+// wrong start_s moves every event; the scorer would count them all as misses).
+void check_clip_span(const DatasetClip& clip, std::vector<Finding>& out) {
+  const ClipLog& log = clip.log;
+  if (log.has_end && log.end_s < log.start_s) {
+    char text[160];
+    std::snprintf(text, sizeof text, "end_s %.6g is before start_s %.6g (the clip's time span is negative)", log.end_s, log.start_s);
+    out.push_back({Severity::Problem, clip.key, "end-before-start", text});
+  }
+  if (!clip.video || clip.canonical_gt.empty()) return;
+  int grid_frames = clip.video->grid_frames;
+  size_t outside = 0;
+  const Action* first = nullptr;
+  for (const Action& action : clip.canonical_gt) {
+    if (action.frame >= 0 && action.frame < grid_frames) continue;
+    if (outside++ == 0) first = &action;
+  }
+  if (outside == 0) return;
+  char start[48];
+  std::snprintf(start, sizeof start, "%.6g", log.start_s);
+  std::string message = std::to_string(outside) + " of " + std::to_string(clip.canonical_gt.size()) + " GT items fall outside the video's " +
+                        std::to_string(grid_frames) + " grid frames (first: " + action_type_name(first->type) + " at F" +
+                        std::to_string(first->frame) + "); no frame of the video shows them (misses under the reference profile, dropped by windowed ones)";
+  if (outside == clip.canonical_gt.size()) message += "; every item is outside: is start_s " + std::string(start) + " right?";
+  out.push_back({Severity::Problem, clip.key, "outside-video", message});
+}
+
 // Compares a provided gesture file's entries for one clip with the computed §8 data.
 void check_gesture(const DatasetClip& clip, const GestureFile& file, const char* file_name, bool exp_bins,
                    std::vector<Finding>& out) {
@@ -133,13 +160,25 @@ std::vector<Finding> check_dataset(const Dataset& dataset) {
   unknown_clips(dataset.annotations.clips, "annotations.json");
   unknown_clips(dataset.overrides.clips, "gt_overrides.json");
 
+  for (const TreeFinding& finding : dataset.tree_findings) {
+    out.push_back({finding.problem ? Severity::Problem : Severity::Note, "", finding.kind, finding.path + ": " + finding.message});
+  }
+
   for (const DatasetClip& clip : dataset.clips) {
-    if (!clip.has_video) out.push_back({Severity::Problem, clip.key, "no-video", "no " + clip.video_path.filename().string() + " beside the JSON"});
-    else if (!clip.video_error.empty()) out.push_back({Severity::Problem, clip.key, "bad-video", clip.video_path.filename().string() + ": " + clip.video_error});
+    if (clip.has_video && !clip.video_error.empty()) {
+      out.push_back({Severity::Problem, clip.key, "bad-video", clip.video_path.filename().string() + ": " + clip.video_error});
+    } else if (!clip.has_video && !clip.video_error.empty()) {
+      out.push_back({Severity::Problem, clip.key, "bad-video", clip.video_error});  // names the file (a FIFO, a dangling link)
+    } else if (!clip.has_video) {
+      out.push_back({Severity::Problem, clip.key, "no-video", "no " + clip.video_path.filename().string() + " beside the JSON"});
+    }
     if (!clip.loaded) {
-      out.push_back({Severity::Problem, clip.key, "unreadable", clip.json_path.filename().string() + ": " + clip.error});
+      std::string kind = clip.error_kind.empty() ? "unreadable" : clip.error_kind;
+      std::string where = kind == "no-json" ? "" : clip.json_path.filename().string() + ": ";
+      out.push_back({Severity::Problem, clip.key, kind, where + clip.error});
       continue;
     }
+    check_clip_span(clip, out);
     for (const std::string& warning : clip.log.warnings) {
       bool harmless = warning.find("byte order mark") != std::string::npos;
       out.push_back({harmless ? Severity::Note : Severity::Problem, clip.key, harmless ? "bom" : "malformed-event",
@@ -164,6 +203,16 @@ std::vector<Finding> check_dataset(const Dataset& dataset) {
     check_times(clip, out);
   }
   return out;
+}
+
+bool affects_scores(const Finding& finding) {
+  static const std::set<std::string> kinds = {"unreadable",       "not-a-file",    "no-json",      "array-clip", "unlistable-folder",
+                                              "bad-video",        "outside-video", "end-before-start"};
+  return finding.severity == Severity::Problem && kinds.count(finding.kind) > 0;
+}
+
+std::string finding_text(const Finding& finding) {
+  return finding.clip_key.empty() ? finding.message : finding.clip_key + ": " + finding.message;
 }
 
 }  // namespace idm

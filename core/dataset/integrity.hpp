@@ -21,4 +21,12 @@ constexpr double kNearBoundaryUs = 5000.0;  // "within a few ms of a grid bounda
 
 std::vector<Finding> check_dataset(const Dataset& dataset);
 
+// Problems that change what a score counts: a clip that cannot be read or has no log (not
+// scored), a folder that could not be listed, a bad video (default grid used), GT items that
+// no frame of the video shows, a negative time span. `score` and the viewer name these.
+bool affects_scores(const Finding& finding);
+
+// "KEY: message" (or just the message for dataset-level findings), for one-line reports.
+std::string finding_text(const Finding& finding);
+
 }  // namespace idm

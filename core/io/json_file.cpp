@@ -135,7 +135,12 @@ bool read_json_text(const std::filesystem::path& path, uint64_t max_bytes, JsonT
     error = "is a directory, expected a JSON file";
     return false;
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (!std::filesystem::is_regular_file(status)) {  // a FIFO or device: opening it could block or never end
+    error = "not a regular file (a FIFO, device or socket), not read";
+    return false;
+  }
+  // O_NONBLOCK: should the file be swapped for a FIFO after the check, open does not wait for a writer.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     error = std::string("cannot open: ") + std::strerror(errno);
     return false;

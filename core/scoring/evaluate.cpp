@@ -33,8 +33,9 @@ std::string move_detail(double dx, double dy) {
 
 }  // namespace
 
-ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProfile& profile) {
-  ClipEvaluation out;
+PreparedClipEvaluation prepare_clip_evaluation(const ClipEvaluationInput& input, const ScoringProfile& profile) {
+  PreparedClipEvaluation prepared;
+  ClipEvaluation& out = prepared.base;
   const ClipLog& log = *input.log;
 
   // GT: canonical list, overrides, labels.
@@ -81,15 +82,13 @@ ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProf
   }
 
   // Only scored types inside the kept frames take part in matching.
-  std::vector<Action> gt_actions, prediction_actions;
-  std::vector<size_t> gt_positions, prediction_positions;
   for (size_t i = 0; i < out.gt.size(); ++i) {
     const Action& action = out.gt[i].item.action;
     if (!profile.scored[static_cast<size_t>(action.type)]) out.gt[i].outcome = Outcome::NotScored;
     else if (!frame_kept(action.frame)) out.gt[i].outcome = Outcome::OutsideWindow;
     else {
-      gt_actions.push_back(action);
-      gt_positions.push_back(i);
+      prepared.gt_actions.push_back(action);
+      prepared.gt_positions.push_back(i);
     }
   }
   for (size_t i = 0; i < out.predictions.size(); ++i) {
@@ -97,38 +96,13 @@ ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProf
     if (!profile.scored[static_cast<size_t>(action.type)]) out.predictions[i].outcome = Outcome::NotScored;
     else if (!frame_kept(action.frame)) out.predictions[i].outcome = Outcome::OutsideWindow;
     else {
-      prediction_actions.push_back(action);
-      prediction_positions.push_back(i);
+      prepared.prediction_actions.push_back(action);
+      prepared.prediction_positions.push_back(i);
     }
   }
-  out.gt_count = static_cast<int64_t>(gt_actions.size());
-  out.pred_count = static_cast<int64_t>(prediction_actions.size());
-
-  MatchRules rules;
-  rules.tolerance_frames = profile.tolerance_frames;
-  MatchResult match = match_actions(gt_actions, prediction_actions, rules);
-  for (size_t g = 0; g < gt_actions.size(); ++g) {
-    GtOutcome& gt = out.gt[gt_positions[g]];
-    bool excluded = gt.label && profile.excluded[static_cast<size_t>(*gt.label)];
-    Counts& counts = out.by_type[static_cast<size_t>(gt.item.action.type)];
-    int p = match.prediction_of_gt[g];
-    if (p >= 0) {
-      size_t prediction_index = prediction_positions[static_cast<size_t>(p)];
-      gt.matched_prediction = static_cast<int>(prediction_index);
-      out.predictions[prediction_index].matched_gt = static_cast<int>(gt_positions[g]);
-      gt.outcome = out.predictions[prediction_index].outcome = excluded ? Outcome::Neutral : Outcome::TruePositive;
-      ++(excluded ? counts.neutral : counts.tp);
-    } else {
-      gt.outcome = excluded ? Outcome::Excluded : Outcome::FalseNegative;
-      if (!excluded) ++counts.fn;
-    }
-  }
-  for (size_t p = 0; p < prediction_actions.size(); ++p) {
-    if (match.gt_of_prediction[p] < 0) ++out.by_type[static_cast<size_t>(prediction_actions[p].type)].fp;
-  }
-  for (int type = 0; type < kActionTypeCount; ++type) {
-    if (profile.scored[static_cast<size_t>(type)]) out.total += out.by_type[static_cast<size_t>(type)];
-  }
+  out.gt_count = static_cast<int64_t>(prepared.gt_actions.size());
+  out.pred_count = static_cast<int64_t>(prepared.prediction_actions.size());
+  prepared.match_order = match_order(prepared.prediction_actions, MatchRules{});
 
   // §8 mouse metrics over the kept frames: first predicted vector per frame, extras are FPs.
   std::map<int, MouseFrame> frames;
@@ -154,6 +128,48 @@ ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProf
   }
   for (auto& [frame_index, frame] : frames) out.mouse_frames.frames.push_back(frame);
   out.mouse = compute_mouse_metrics(out.mouse_frames);
+  return prepared;
+}
+
+CountsByType match_prepared(const PreparedClipEvaluation& prepared, const ScoringProfile& profile, ClipEvaluation* record) {
+  MatchRules rules;
+  rules.tolerance_frames = profile.tolerance_frames;
+  MatchResult match = match_actions(prepared.gt_actions, prepared.prediction_actions, rules, prepared.match_order);
+  const std::vector<GtOutcome>& gt_list = record ? record->gt : prepared.base.gt;
+  CountsByType by_type{};
+  for (size_t g = 0; g < prepared.gt_actions.size(); ++g) {
+    size_t gt_index = prepared.gt_positions[g];
+    const GtOutcome& gt = gt_list[gt_index];
+    bool excluded = gt.label && profile.excluded[static_cast<size_t>(*gt.label)];
+    Counts& counts = by_type[static_cast<size_t>(gt.item.action.type)];
+    int p = match.prediction_of_gt[g];
+    if (p >= 0) {
+      size_t prediction_index = prepared.prediction_positions[static_cast<size_t>(p)];
+      if (record) {
+        record->gt[gt_index].matched_prediction = static_cast<int>(prediction_index);
+        record->predictions[prediction_index].matched_gt = static_cast<int>(gt_index);
+        record->gt[gt_index].outcome = record->predictions[prediction_index].outcome = excluded ? Outcome::Neutral : Outcome::TruePositive;
+      }
+      ++(excluded ? counts.neutral : counts.tp);
+    } else {
+      if (record) record->gt[gt_index].outcome = excluded ? Outcome::Excluded : Outcome::FalseNegative;
+      if (!excluded) ++counts.fn;
+    }
+  }
+  for (size_t p = 0; p < prepared.prediction_actions.size(); ++p) {
+    if (match.gt_of_prediction[p] < 0) ++by_type[static_cast<size_t>(prepared.prediction_actions[p].type)].fp;
+  }
+  return by_type;
+}
+
+ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProfile& profile) {
+  PreparedClipEvaluation prepared = prepare_clip_evaluation(input, profile);
+  ClipEvaluation out = std::move(prepared.base);
+  prepared.base = ClipEvaluation{};
+  out.by_type = match_prepared(prepared, profile, &out);
+  for (int type = 0; type < kActionTypeCount; ++type) {
+    if (profile.scored[static_cast<size_t>(type)]) out.total += out.by_type[static_cast<size_t>(type)];
+  }
   return out;
 }
 

@@ -64,4 +64,20 @@ struct ClipEvaluation {
 
 ClipEvaluation evaluate_clip(const ClipEvaluationInput& input, const ScoringProfile& profile);
 
+// evaluate_clip in two steps, for callers that match one clip at several tolerances (the
+// tolerance sweep): everything that does not depend on the tolerance is done once (GT,
+// filtered predictions, kept frames, mouse metrics, the matching order of the predictions).
+struct PreparedClipEvaluation {
+  ClipEvaluation base;                   // outcomes before matching; no counts
+  std::vector<Action> gt_actions;        // the ones that take part in matching
+  std::vector<Action> prediction_actions;
+  std::vector<size_t> gt_positions;      // into base.gt
+  std::vector<size_t> prediction_positions;  // into base.predictions
+  std::vector<uint32_t> match_order;     // of prediction_actions (scoring/match.hpp)
+};
+PreparedClipEvaluation prepare_clip_evaluation(const ClipEvaluationInput& input, const ScoringProfile& profile);
+// Matches at profile's tolerances (the profile the clip was prepared with, tolerances aside) and
+// returns the counts per type; with `record`, a copy of prepared.base, also its outcomes and pairs.
+CountsByType match_prepared(const PreparedClipEvaluation& prepared, const ScoringProfile& profile, ClipEvaluation* record = nullptr);
+
 }  // namespace idm

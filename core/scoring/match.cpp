@@ -6,27 +6,44 @@
 
 namespace idm {
 
-MatchResult match_actions(const std::vector<Action>& gt, const std::vector<Action>& predictions,
-                          const MatchRules& rules) {
-  MatchResult result;
-  result.prediction_of_gt.assign(gt.size(), -1);
-  result.gt_of_prediction.assign(predictions.size(), -1);
-  auto detail_matters = [&](ActionType type) { return !(rules.move_matches_by_frame_only && type == ActionType::MouseMove); };
+namespace {
+
+bool detail_matters(const MatchRules& rules, ActionType type) { return !(rules.move_matches_by_frame_only && type == ActionType::MouseMove); }
+
+bool group_less(const MatchRules& rules, ActionType type_a, const std::string& detail_a, ActionType type_b, const std::string& detail_b) {
+  if (type_a != type_b) return type_a < type_b;
+  return detail_matters(rules, type_a) && detail_a < detail_b;
+}
+
+}  // namespace
+
+std::vector<uint32_t> match_order(const std::vector<Action>& predictions, const MatchRules& rules) {
   // Candidates grouped by (type, detail), each group in prediction-list order, so a GT item
   // only looks at predictions it could match and ties still go to the earlier prediction.
-  auto key_less = [&](ActionType type_a, const std::string& detail_a, ActionType type_b, const std::string& detail_b) {
-    if (type_a != type_b) return type_a < type_b;
-    return detail_matters(type_a) && detail_a < detail_b;
-  };
   std::vector<uint32_t> order(predictions.size());
   for (size_t p = 0; p < order.size(); ++p) order[p] = static_cast<uint32_t>(p);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     const Action& x = predictions[a];
     const Action& y = predictions[b];
-    if (key_less(x.type, x.detail, y.type, y.detail)) return true;
-    if (key_less(y.type, y.detail, x.type, x.detail)) return false;
+    if (group_less(rules, x.type, x.detail, y.type, y.detail)) return true;
+    if (group_less(rules, y.type, y.detail, x.type, x.detail)) return false;
     return a < b;
   });
+  return order;
+}
+
+MatchResult match_actions(const std::vector<Action>& gt, const std::vector<Action>& predictions, const MatchRules& rules) {
+  return match_actions(gt, predictions, rules, match_order(predictions, rules));
+}
+
+MatchResult match_actions(const std::vector<Action>& gt, const std::vector<Action>& predictions, const MatchRules& rules,
+                          const std::vector<uint32_t>& order) {
+  MatchResult result;
+  result.prediction_of_gt.assign(gt.size(), -1);
+  result.gt_of_prediction.assign(predictions.size(), -1);
+  auto key_less = [&](ActionType type_a, const std::string& detail_a, ActionType type_b, const std::string& detail_b) {
+    return group_less(rules, type_a, detail_a, type_b, detail_b);
+  };
   for (size_t g = 0; g < gt.size(); ++g) {
     const Action& truth = gt[g];
     auto first = std::partition_point(order.begin(), order.end(), [&](uint32_t p) {

@@ -24,6 +24,12 @@ struct MatchResult {
 MatchResult match_actions(const std::vector<Action>& gt, const std::vector<Action>& predictions,
                           const MatchRules& rules);
 
+// The order match_actions visits predictions in (grouped by type and detail, list order within
+// a group). It does not depend on the tolerances, so a tolerance sweep sorts once.
+std::vector<uint32_t> match_order(const std::vector<Action>& predictions, const MatchRules& rules);
+MatchResult match_actions(const std::vector<Action>& gt, const std::vector<Action>& predictions, const MatchRules& rules,
+                          const std::vector<uint32_t>& order);
+
 struct Counts {
   int64_t tp = 0;
   int64_t fp = 0;

@@ -100,6 +100,10 @@ std::shared_ptr<const ClipVideo> DecodeService::load_clip(const std::filesystem:
     return nullptr;
   }
   clip->grid = build_grid_map(clip->index, grid_fps_);
+  if (clip->grid.length() == 0) {  // nothing to show: an error, or the viewer waits for a frame forever
+    error = path.filename().string() + ": " + empty_grid_error(clip->index, grid_fps_);
+    return nullptr;
+  }
   return clip;
 }
 

@@ -7,6 +7,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstdio>
 
 namespace idm {
 
@@ -55,6 +56,18 @@ GridMap build_grid_map(const FrameIndex& index, double fps) {
     map.source_frame_index[static_cast<size_t>(k)] = shown;
   }
   return map;
+}
+
+std::string empty_grid_error(const FrameIndex& index, double fps) {
+  double duration_s = 0.0;
+  if (!index.frames.empty()) {
+    const SourceFrame& last = index.frames.back();
+    duration_s = static_cast<double>(last.pts_us + last.duration_us - index.container_start_us) / 1e6;
+  }
+  char text[160];
+  std::snprintf(text, sizeof text, "the video has %zu frame%s (%.3f s), fewer than one grid frame at %g fps", index.frames.size(),
+                index.frames.size() == 1 ? "" : "s", duration_s, fps);
+  return text;
 }
 
 }  // namespace idm

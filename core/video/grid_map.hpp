@@ -4,6 +4,7 @@
 // grid frame k shows the last frame whose slot <= k, and the grid ends at the slot of the
 // last frame's end. The ffmpeg CLI fills slots before the first output with that first output.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "video/frame_index.hpp"
@@ -20,5 +21,9 @@ struct GridMap {
 
 // fps must be > 0. Returns an empty map when the video ends before the first slot.
 GridMap build_grid_map(const FrameIndex& index, double fps);
+
+// The error every consumer reports for a video too short to give one grid frame (a 1-frame
+// clip): "the video has 1 frame (0.033 s), fewer than one grid frame at 5 fps".
+std::string empty_grid_error(const FrameIndex& index, double fps);
 
 }  // namespace idm

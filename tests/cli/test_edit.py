@@ -48,11 +48,15 @@ def side_file_hash(data):
 
 
 def tree_digest(folder):
-    """Every file under folder with the SHA-256 of its bytes: what a read-only command must not change."""
+    """Every file under folder with the SHA-256 of its bytes: what a read-only command must not change.
+    The video probe cache (.idmscope/index.json, written by commands that probe videos) is not the
+    user's data and is left out."""
     out = {}
     for directory, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(directory, name)
+            if os.path.relpath(path, folder) == os.path.join(".idmscope", "index.json"):
+                continue
             out[os.path.relpath(path, folder)] = hashlib.sha256(read_bytes(path)).hexdigest()
     return out
 
