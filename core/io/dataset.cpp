@@ -1,4 +1,5 @@
 #include "io/dataset.hpp"
+#include "io/frame_io_guard.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -29,6 +30,7 @@ namespace {
 
 // Clip logs are objects; prediction files (which may sit inside the dataset) are arrays.
 bool looks_like_json_array(const std::filesystem::path& path) {
+  note_file_access("read", path);
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) return false;
   int c;

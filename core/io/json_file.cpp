@@ -1,4 +1,5 @@
 #include "io/json_file.hpp"
+#include "io/frame_io_guard.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -135,6 +136,7 @@ bool read_json_text(const std::filesystem::path& path, uint64_t max_bytes, JsonT
     error = "is a directory, expected a JSON file";
     return false;
   }
+  note_file_access("read", path);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = std::string("cannot open: ") + std::strerror(errno);

@@ -1,4 +1,5 @@
 #include "io/save_journal.hpp"
+#include "io/frame_io_guard.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,7 @@ bool read_side_file_bytes(const fs::path& path, bool& present, std::string& byte
     error = path.string() + ": " + std::to_string(size) + " bytes, more than a side file can be";
     return false;
   }
+  note_file_access("read", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (!fs::exists(path, code)) return true;  // renamed away between the two looks
