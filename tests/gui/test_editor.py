@@ -226,10 +226,14 @@ class Editor(unittest.TestCase):
         subprocess.run([BINARY, "score", "--dataset", self.dataset, "--predictions", sources[0], "--json", before, "--quiet"],
                        check=True, capture_output=True, timeout=120)
         press = "sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.4; "
-        steps = ["Tab"] * (first + 1) + ["4", "e", "ctrl+a", ("type", typed[0]), "Tab", ("type", typed[1]), "Return", ("sleep", 1.5)]
+        # A click on its row selects the action (1600x1000 layout: row i at y = 114 + 20 i).
+        click = f"xdotool mousemove 1198 {114 + 20 * first}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.3"
+        steps = [("shell", click), "4", "e", "ctrl+a", ("type", typed[0]), "Tab", ("type", typed[1]), "Return", ("sleep", 1.5)]
         parts = []
         for step in steps:
-            if isinstance(step, str):
+            if isinstance(step, tuple) and step[0] == "shell":
+                parts.append(step[1])
+            elif isinstance(step, str):
                 parts.append(f"xdotool keydown {step}; sleep 0.15; xdotool keyup {step}; sleep 0.3")
             elif step[0] == "type":
                 parts.append(f"xdotool type --delay 120 '{step[1]}'; sleep 0.3")
