@@ -1,5 +1,5 @@
-// Issue 6's hooks into the viewer: View and Export menus, N/P and Ctrl+E, the overlay hook of
-// the video panel, profile/tolerance changes and the exports.
+// The viewer's analysis hooks: View and Export menus, N/P and Ctrl+E, the overlay hook of the
+// video panel, and the PNG and MP4 exports.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
@@ -19,12 +19,6 @@ namespace idm::gui {
 
 namespace {
 
-std::vector<const DatasetScore*> source_scores(const AppState& state) {
-  std::vector<const DatasetScore*> scores;
-  for (const Source& source : state.sources) scores.push_back(&source.score);
-  return scores;
-}
-
 // A file name from a clip key ("a/b/clip_x" -> "a_b_clip_x").
 std::string file_stem(const std::string& key) {
   std::string out = key;
@@ -41,7 +35,7 @@ bool ensure_dir(const std::string& dir, std::string& error) {
 
 }  // namespace
 
-void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings& overlays) {
+void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings& overlays, CommandQueue& commands) {
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("GT arrows", nullptr, &overlays.gt_arrows);
     ImGui::MenuItem("Model arrows", nullptr, &overlays.source_arrows);
@@ -60,39 +54,37 @@ void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings&
   }
   bool have_clip = state.view.clip >= 0;
   if (ImGui::BeginMenu("Export")) {
-    if (ImGui::MenuItem("Export PNG (current view)", "Ctrl+E", false, have_clip)) ui.export_png = true;
+    if (ImGui::MenuItem("Export PNG (current view)", "Ctrl+E", false, have_clip)) commands.push_back(cmd::ExportPng{});
     bool exporting = ui.mp4_job != nullptr;
     if (ImGui::MenuItem("Export MP4 (clip with overlays)", "Ctrl+Shift+E", false,
                         !exporting && have_clip && state.dataset.clips[static_cast<size_t>(state.view.clip)].has_video)) {
-      ui.export_mp4 = true;
+      commands.push_back(cmd::ExportMp4{});
     }
-    if (ImGui::MenuItem("Cancel the MP4 export", nullptr, false, exporting)) ui.cancel_mp4 = true;
-    if (ImGui::MenuItem("Export CSV (per-clip metrics)", nullptr, false, !state.sources.empty())) ui.export_csv = true;
+    if (ImGui::MenuItem("Cancel the MP4 export", nullptr, false, exporting)) commands.push_back(cmd::CancelMp4{});
+    if (ImGui::MenuItem("Export CSV (per-clip metrics)", nullptr, false, !state.sources.empty())) {
+      commands.push_back(cmd::ExportMetrics{ui.export_dir, true, false, ui.compare_a, ui.compare_b});
+    }
+    if (ImGui::MenuItem("Export metrics JSON (the metrics panel)", nullptr, false, !state.sources.empty())) {
+      commands.push_back(cmd::ExportMetrics{ui.export_dir, false, true, ui.compare_a, ui.compare_b});
+    }
     ImGui::TextDisabled("into %s/", (std::filesystem::absolute(ui.export_dir)).string().c_str());
     ImGui::EndMenu();
   }
 }
 
-void handle_analysis_keys(AppState& state, DecodeService& service, const BrowserUi& browser, AnalysisUi& ui, const KeyMap& keys) {
+void handle_analysis_keys(const AppState& state, const BrowserUi& browser, const KeyMap& keys, CommandQueue& commands) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (action_pressed(keys, "export_png", false)) ui.export_png = true;
-  if (action_pressed(keys, "export_mp4", false)) ui.export_mp4 = true;
+  if (action_pressed(keys, "export_png", false)) commands.push_back(cmd::ExportPng{});
+  if (action_pressed(keys, "export_mp4", false)) commands.push_back(cmd::ExportMp4{});
   int direction = action_pressed(keys, "next_miss") ? 1 : action_pressed(keys, "previous_miss") ? -1 : 0;
-  if (direction == 0) return;
-  if (state.sources.empty()) {
-    state.status = "N/P jump between misses of the prediction sources: add one first";
-    return;
-  }
-  auto next = analysis::next_miss(source_scores(state), browser.order, {state.view.clip, state.grid_frame}, direction);
-  if (!next) {
-    state.status = "no FN or FP in the clips the browser shows";
-    return;
-  }
-  if (next->clip != state.view.clip) select_clip(state, service, next->clip);
-  set_grid_frame(state, next->frame);
-  state.status = std::string(direction > 0 ? "next" : "previous") + " miss: " + state.dataset.clips[static_cast<size_t>(next->clip)].key + " F" +
-                 std::to_string(next->frame);
+  if (direction != 0 && !state.dataset.clips.empty()) commands.push_back(cmd::JumpToMiss{direction, browser.order});
+}
+
+void apply_analysis_window_command(AnalysisUi& ui, const Command& command) {
+  if (std::holds_alternative<cmd::ExportPng>(command)) ui.export_png = true;
+  if (std::holds_alternative<cmd::ExportMp4>(command)) ui.export_mp4 = true;
+  if (std::holds_alternative<cmd::CancelMp4>(command)) ui.cancel_mp4 = true;
 }
 
 void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2 image_min, ImVec2 image_max, int video_width_px,
@@ -118,33 +110,10 @@ void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2
   draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, panel_min, panel_max);
 }
 
-void apply_analysis_requests(AppState& state, AnalysisUi& ui) {
-  if (!ui.profile_requested.empty()) {
-    ScoringProfile profile;
-    std::string error;
-    if (load_profile(ui.profile_requested, profile, error)) {
-      state.profile = profile;
-      ui.rescore_requested = true;
-    } else {
-      state.status = error;
-    }
-    ui.profile_requested.clear();
-  }
-  if (!ui.rescore_requested) return;
-  state.profile = analysis::with_tolerances(state.profile, ui.tolerance_requested);
-  ui.tolerance_requested.fill(-1);
-  ui.rescore_requested = false;
-  rescore_sources(state);
-}
-
-void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings& overlays, int framebuffer_width, int framebuffer_height) {
-  if (!ui.export_png && !ui.export_csv && !ui.export_mp4) return;
+void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings& overlays, int framebuffer_width, int framebuffer_height,
+                          TaskRegistry& tasks) {
+  if (!ui.export_png && !ui.export_mp4) return;
   std::string error;
-  if (!ensure_dir(ui.export_dir, error)) {
-    state.status = error;
-    ui.export_png = ui.export_csv = ui.export_mp4 = false;
-    return;
-  }
   std::string clip_stem = state.view.clip >= 0 ? file_stem(state.dataset.clips[static_cast<size_t>(state.view.clip)].key) : "viewer";
   if (ui.export_png) {
     ui.export_png = false;
@@ -153,19 +122,26 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
     char frame[16];
     std::snprintf(frame, sizeof frame, "_F%02d", state.grid_frame);
     std::filesystem::path out = std::filesystem::path(ui.export_dir) / (clip_stem + frame + ".png");
-    state.status = write_file_atomically(out, encode_png(pixels.data(), framebuffer_width, framebuffer_height), error) ? "exported " + out.string() : error;
-  }
-  if (ui.export_csv) {
-    ui.export_csv = false;
-    std::filesystem::path out = std::filesystem::path(ui.export_dir) / (std::filesystem::path(state.dataset_path).filename().string() + "_metrics.csv");
-    state.status = write_file_atomically(out, analysis::metrics_table_csv(source_scores(state)), error) ? "exported " + out.string() : error;
+    tasks.start(TaskKind::Export, "export " + out.filename().string(),
+                [out, pixels = std::move(pixels), framebuffer_width, framebuffer_height](TaskContext&) -> Command {
+                  cmd::FileWritten written;
+                  written.path = out.string();
+                  if (ensure_dir(out.parent_path().string(), written.error)) {
+                    write_file_atomically(out, encode_png(pixels.data(), framebuffer_width, framebuffer_height), written.error);
+                  }
+                  return written;
+                });
   }
   if (ui.export_mp4 && ui.mp4_job) {
     ui.export_mp4 = false;
-    state.status = "an MP4 export is still running (Export > Cancel the MP4 export)";
+    notify(state, NoticeCode::ExportFailed, Severity::Warning, "", "an MP4 export is still running (Export > Cancel the MP4 export)");
   }
   if (ui.export_mp4) {
     ui.export_mp4 = false;
+    if (!ensure_dir(ui.export_dir, error)) {  // one mkdir, once per export
+      notify(state, NoticeCode::ExportFailed, Severity::Error, ui.export_dir, error);
+      return;
+    }
     ExportClip request;
     request.dataset = &state.dataset;
     request.clip_index = state.view.clip;
@@ -179,7 +155,7 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
     ui.mp4_ui_frames = 0;
     ui.mp4_shown_progress = -1;
     ui.mp4_slowest_step_ms = 0.0;
-    state.status = "exporting " + out.string() + " ...";
+    notify(state, NoticeCode::Exported, Severity::Info, out.string(), "exporting " + out.string() + " ...");
   }
 }
 
@@ -198,23 +174,22 @@ void step_analysis_exports(AppState& state, AnalysisUi& ui) {
   if (going) {
     int total = ui.mp4_job->frames_total();
     int encoded = ui.mp4_job->frames_encoded();
-    if (encoded == ui.mp4_shown_progress) return;  // the status line changes only with progress
-    ui.mp4_shown_progress = encoded;
-    state.status = "exporting " + ui.mp4_job->output().string() + ": " + std::to_string(ui.mp4_job->frames_encoded()) + "/" +
-                   (total > 0 ? std::to_string(total) : std::string("?")) + " frames";
+    ui.mp4_shown_progress = encoded;  // the status bar lists it with the tasks
+    (void)total;
     return;
   }
   std::string error;
   int frames = ui.mp4_job->result(error);
-  state.status = frames >= 0 ? "exported " + ui.mp4_job->output().string() + " (" + std::to_string(frames) + " frames)" : error;
+  std::string outcome = frames >= 0 ? "exported " + ui.mp4_job->output().string() + " (" + std::to_string(frames) + " frames)" : error;
+  if (frames >= 0) notify(state, NoticeCode::Exported, Severity::Info, ui.mp4_job->output().string(), outcome);
+  else notify(state, NoticeCode::ExportFailed, Severity::Error, ui.mp4_job->output().string(), outcome);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ui.mp4_started).count();
   std::fprintf(stderr, "idmscope: %s in %.2f s; the UI drew %d frames meanwhile, the export's part of one at most %.1f ms\n",
-               state.status.c_str(), seconds, ui.mp4_ui_frames, ui.mp4_slowest_step_ms);
+               outcome.c_str(), seconds, ui.mp4_ui_frames, ui.mp4_slowest_step_ms);
   ui.mp4_job.reset();
 }
 
 bool analysis_export_busy(const AnalysisUi& ui) { return ui.mp4_job != nullptr; }
 
-bool analysis_work_pending(const AnalysisUi& ui) { return ui.sweep_pending.valid(); }
 
 }  // namespace idm::gui

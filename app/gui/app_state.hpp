@@ -1,7 +1,9 @@
 #pragma once
-// Everything the viewer shows, owned by the main thread (panels read it, commands change it
-// between frames). Decoding happens on the DecodeService thread and reaches this state only
-// through its events, drained once per frame.
+// Everything the viewer shows, owned by the main thread. Panels read it and emit commands;
+// apply_command (state/apply.hpp) changes it at one point per frame, after the UI is drawn.
+// Decoding happens on the DecodeService thread and slow work in tasks (state/tasks.hpp); both
+// reach this state only through events and result commands drained at that point. Derived
+// values (scores, evaluations, metrics rows) carry the revisions they were computed from.
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,7 +13,12 @@
 #include "dataset/prediction_source.hpp"
 #include "dataset/dataset_score.hpp"
 #include "scoring/evaluate.hpp"
+#include "analysis/metrics_view.hpp"
+#include "analysis/sweep.hpp"
 #include "scoring/profile.hpp"
+#include "state/command.hpp"
+#include "state/notifications.hpp"
+#include "state/revisions.hpp"
 #include "video/decode_service.hpp"
 #include "editor_state.hpp"
 #include "overlay.hpp"
@@ -20,7 +27,10 @@ namespace idm::gui {
 
 struct Source {
   PredictionSet predictions;
-  DatasetScore score;  // under the current profile, for the browser's F1 column
+  uint64_t revision = 0;     // a new one whenever the predictions are replaced
+  DatasetScore score;        // derived: every clip under the profile (browser, metrics, N/P)
+  ScoreKey scored_for;       // the inputs `score` was computed from
+  bool scored = false;       // false until the first score arrives
 };
 
 struct ClipView {
@@ -33,10 +43,34 @@ struct ClipView {
   // decoded, shown instead of the grid frame. -1: showing the grid.
   int native_source_frame = -1;
   std::shared_ptr<const CachedFrame> native;
-  std::vector<ClipEvaluation> evaluations;        // one per source, for the lanes
-  ClipEvaluation gt_only;                         // no predictions: GT lanes when there is no source
+  // Derived: one evaluation per source for the lanes, and the GT alone (no source). Rebuilt
+  // when the clip, a source, the side files or the profile change (see evaluated_for).
+  std::vector<ClipEvaluation> evaluations;
+  ClipEvaluation gt_only;
+  ScoreKey evaluated_for;                         // source: unused
+  std::vector<uint64_t> evaluated_sources;        // the sources' revisions, in order
+  bool evaluated = false;
   std::vector<HoldSpan> holds;                    // key and button holds of the log, for the timeline
   ClipMotions motions;                            // GT and per-source motion for the overlays, with evaluations
+};
+
+// Derived: what the metrics panel and the metrics export show (per source, the clip and the
+// dataset rows). `current` is false while any source's score is older than its inputs.
+struct DerivedMetrics {
+  std::vector<analysis::SourceMetrics> rows;
+  bool current = false;
+  int clip = -1;
+  std::vector<ScoreKey> from;  // the sources' score keys the rows were built from
+};
+
+// Derived, only while the plots ask for it: F1 against tolerance 0..10 per source (scoring the
+// dataset 11 times per source, in a task). `key` names the inputs the curves belong to.
+struct DerivedSweeps {
+  std::string key;
+  std::vector<std::string> sources;  // the sources' paths, in the order of `curves`
+  std::vector<std::vector<analysis::SweepPoint>> curves;
+  std::string computing;             // the key of the running sweep task (empty: none)
+  uint64_t task = 0;
 };
 
 struct AppState {
@@ -46,7 +80,16 @@ struct AppState {
   ScoringProfile profile;
   ClipView view;
   int grid_frame = 0;
-  std::string status;  // the last thing that went wrong (or was opened), shown in the menu bar
+  NotificationLog notifications;  // newest first: the log panel and the status bar's last line
+  Revisions revisions;
+  DerivedMetrics metrics;
+  DerivedSweeps sweeps;
+  std::string loading_dataset;        // a dataset being opened by a task (empty: none)
+  std::vector<std::string> recent_datasets;  // File > Recent (read before the first frame, then from each open)
+  std::vector<cmd::ExportMetrics> pending_exports;  // waiting for current scores
+  std::vector<ScoreKey> scoring_for;  // what the running scoring task computes, per source
+  uint64_t scoring_task = 0;          // its id (0: none)
+  CommandQueue deferred_editor;       // editor commands held while a save of the clip runs
   bool playing = false;
   bool play_native = false;   // false: step the 5 fps grid; true: every source frame at its own time
   bool play_loop = true;      // at the end, start again (else stop)
@@ -55,7 +98,11 @@ struct AppState {
   double play_clock_s = 0.0;  // grid mode: time since the last step
   double play_position_us = 0.0;  // native mode: the playhead's pts (microseconds, absolute)
   EditorState editor;  // labelling / override editor of the selected clip (issue 7)
-  uint64_t side_files_generation = 0;  // bumped whenever the editor publishes labels/overrides
+  bool scores_current() const;
+  std::string sweep_key() const;  // what a sweep of the current inputs would be keyed by
+  ScoreKey wanted_score_key(const Source& source) const {
+    return {revisions.dataset, revisions.side_files, revisions.profile, source.revision};
+  }
   int grid_length() const { return view.video ? view.video->grid.length() : 25; }
 };
 

@@ -17,7 +17,7 @@ int run_view(int argc, char** argv, int first) {
     std::fputs(
         "usage: idmscope [DATASET] [--predictions SRC]... [--profile reference|protocol|FILE] [--clip KEY] [--frame N]\n"
         "                [--native SOURCE_FRAME] [--screenshot OUT.png [--dump-frame FRAME.png]] [--size WxH]\n"
-        "                [--tab timeline|metrics|plots] [--stats] [--play] [--quit-after S]\n"
+        "                [--tab timeline|metrics|plots|log] [--stats] [--play] [--quit-after S]\n"
         "  Opens the viewer: clip browser, the exact grid frame, and the timeline with GT and each\n"
         "  source's predictions coloured TP/FP/FN. Keys: Left/Right grid frame, Shift+Left/Right native\n"
         "  frame, Home/End, Space play, J/K/L reverse/pause/forward (repeat: faster), [ and ] clip.\n"
@@ -28,7 +28,7 @@ int run_view(int argc, char** argv, int first) {
         "  --play starts playing and --quit-after S closes the window after S seconds (benchmarks).\n"
         "  Overlays (View menu): GT and model displacement arrows from an anchor (click the video),\n"
         "  scroll gauge, keycast badges. N/P next/previous FN or FP, Ctrl+E export PNG, Export menu:\n"
-        "  MP4 with overlays, per-clip metrics CSV. Bottom tabs: Timeline, Metrics, Plots (--tab).\n",
+        "  MP4 with overlays, per-clip metrics CSV. Bottom tabs: Timeline, Metrics, Plots, Log (--tab).\n",
         stdout);
     return 0;
   }
@@ -44,7 +44,9 @@ int run_view(int argc, char** argv, int first) {
   options.play = args.flag("--play");
   options.quit_after_s = args.int_value("--quit-after", 0, 0, 86400);
   options.tab = args.value("--tab").value_or("timeline");
-  if (options.tab != "timeline" && options.tab != "metrics" && options.tab != "plots") throw UsageError{"--tab expects timeline, metrics or plots"};
+  if (options.tab != "timeline" && options.tab != "metrics" && options.tab != "plots" && options.tab != "log") {
+    throw UsageError{"--tab expects timeline, metrics, plots or log"};
+  }
   if (auto size = args.value("--size")) {
     if (std::sscanf(size->c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 || options.height < 240) {
       throw UsageError{"--size expects WxH, at least 320x240"};

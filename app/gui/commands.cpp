@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "dataset/integrity.hpp"
-#include "recent.hpp"
 
 namespace idm::gui {
 
@@ -38,74 +36,75 @@ void evaluate_sources(AppState& state) {
 
 }  // namespace
 
-void open_dataset(AppState& state, DecodeService& service, const std::string& path) {
-  Dataset dataset;
-  std::string error;
-  if (!load_dataset(path, DatasetLoadOptions{}, dataset, error)) {
-    state.status = error;
-    return;
-  }
+void notify(AppState& state, NoticeCode code, Severity severity, std::string where, std::string message) {
+  if (severity != Severity::Info) std::fprintf(stderr, "idmscope: %s\n", message.c_str());
+  state.notifications.push({code, severity, std::move(where), std::move(message), 0});
+}
+
+bool AppState::scores_current() const {
+  return std::all_of(sources.begin(), sources.end(), [&](const Source& source) { return source.scored && source.scored_for == wanted_score_key(source); });
+}
+
+std::string AppState::sweep_key() const {
+  std::string key = std::to_string(revisions.dataset) + "|" + std::to_string(revisions.side_files) + "|" + profile.name;
+  for (int type = 0; type < kActionTypeCount; ++type) key += "|" + std::to_string(profile.scored[static_cast<size_t>(type)]);
+  for (const Source& source : sources) key += "|" + std::to_string(source.revision);
+  return key;
+}
+
+void refresh_clip_evaluations(AppState& state) {
+  if (state.view.clip < 0 || static_cast<size_t>(state.view.clip) >= state.dataset.clips.size()) return;
+  ScoreKey key{state.revisions.dataset, state.revisions.side_files, state.revisions.profile, 0};
+  std::vector<uint64_t> sources;
+  for (const Source& source : state.sources) sources.push_back(source.revision);
+  if (state.view.evaluated && state.view.evaluated_for == key && state.view.evaluated_sources == sources) return;
+  evaluate_sources(state);
+  state.view.evaluated_for = key;
+  state.view.evaluated_sources = std::move(sources);
+  state.view.evaluated = true;
+}
+
+void install_dataset(AppState& state, VideoSource& video, const std::string& path, Dataset dataset) {
   state.dataset = std::move(dataset);
   state.dataset_path = path;
   state.sources.clear();
   state.view = ClipView{};
   state.grid_frame = 0;
-  state.status = "opened " + path + " (" + std::to_string(state.dataset.clips.size()) + " clips)";
+  ++state.revisions.dataset;
+  state.metrics = DerivedMetrics{};
+  notify(state, NoticeCode::DatasetOpened, Severity::Info, path, "opened " + path + " (" + std::to_string(state.dataset.clips.size()) + " clips)");
   // Unusable side files and an interrupted editor save are said at once (all of them on stderr).
   for (const std::vector<std::string>* messages : {&state.dataset.side_file_errors, &state.dataset.side_file_notes}) {
-    for (const std::string& message : *messages) std::fprintf(stderr, "idmscope: %s/%s\n", path.c_str(), message.c_str());
-    if (!messages->empty()) state.status += "; " + messages->front();
+    for (const std::string& message : *messages) {
+      notify(state, NoticeCode::SideFileProblem, Severity::Warning, path, path + "/" + message);
+    }
   }
-  // Clips that cannot be read or whose GT no frame shows are named too, so none goes missing unseen.
-  int scoring_problems = 0;
-  for (const Finding& finding : check_dataset(state.dataset)) {
-    if (!affects_scores(finding)) continue;
-    if (++scoring_problems <= 20) std::fprintf(stderr, "idmscope: %s: %s: %s\n", path.c_str(), finding.kind.c_str(), finding_text(finding).c_str());
-    if (scoring_problems == 1) state.status += "; " + finding_text(finding);
-  }
-  if (scoring_problems > 1) state.status += " (and " + std::to_string(scoring_problems - 1) + " more problems: idmscope check)";
-  if (!remember_dataset(path, error)) state.status += "; recent list not saved: " + error;
-  if (!state.dataset.clips.empty()) select_clip(state, service, 0);
+  if (!state.dataset.clips.empty()) select_clip(state, video, 0);
 }
 
-void add_source(AppState& state, const std::string& path) {
-  if (state.dataset_path.empty()) {
-    state.status = "open a dataset before adding predictions";
-    return;
-  }
+void set_source(AppState& state, PredictionSet predictions) {
   Source source;
-  std::string error;
-  if (!load_prediction_source(path, state.dataset, source.predictions, error)) {
-    state.status = error;
-    return;
+  source.predictions = std::move(predictions);
+  source.revision = state.revisions.next_source++;
+  auto same = std::find_if(state.sources.begin(), state.sources.end(), [&](const Source& s) { return s.predictions.path == source.predictions.path; });
+  if (same != state.sources.end()) {
+    // The old numbers stay on screen, marked as being rescored, until the new ones arrive.
+    source.score = std::move(same->score);
+    source.scored_for = same->scored_for;
+    source.scored = same->scored;
+    *same = std::move(source);
+  } else {
+    state.sources.push_back(std::move(source));
   }
-  source.score = score_dataset(state.dataset, source.predictions, state.profile);
-  state.status = "added " + source.predictions.name + " (" + std::to_string(source.predictions.by_clip.size()) + " clips, " +
-                 std::to_string(source.predictions.warnings.size()) + " warnings)";
-  state.sources.push_back(std::move(source));
-  if (state.view.clip >= 0) evaluate_sources(state);
 }
 
 void remove_source(AppState& state, size_t index) {
   if (index >= state.sources.size()) return;
-  state.status = "removed " + state.sources[index].predictions.name;
+  notify(state, NoticeCode::SourceRemoved, Severity::Info, state.sources[index].predictions.path, "removed " + state.sources[index].predictions.name);
   state.sources.erase(state.sources.begin() + static_cast<ptrdiff_t>(index));
-  if (state.view.clip >= 0) evaluate_sources(state);
 }
 
-void open_path(AppState& state, DecodeService& service, const std::string& path) {
-  std::error_code code;
-  bool dataset_folder = false;
-  if (std::filesystem::is_directory(path, code)) {
-    for (auto it = std::filesystem::directory_iterator(path, code); !code && it != std::filesystem::directory_iterator(); it.increment(code)) {
-      if (it->path().filename().string().starts_with("clips_recording_") && it->is_directory(code)) dataset_folder = true;
-    }
-  }
-  if (dataset_folder || state.dataset_path.empty()) open_dataset(state, service, path);
-  else add_source(state, path);
-}
-
-void select_clip(AppState& state, DecodeService& service, int clip_index) {
+void select_clip(AppState& state, VideoSource& service, int clip_index) {
   if (state.dataset.clips.empty()) return;
   clip_index = std::clamp(clip_index, 0, static_cast<int>(state.dataset.clips.size()) - 1);
   ClipView view;
@@ -116,7 +115,7 @@ void select_clip(AppState& state, DecodeService& service, int clip_index) {
   view.holds = hold_spans(clip.log);
   state.view = std::move(view);
   state.grid_frame = std::clamp(state.grid_frame, 0, std::max(0, clip_grid_frames(clip) - 1));
-  evaluate_sources(state);
+  refresh_clip_evaluations(state);
   // Decode the next clip's grid while the user looks at this one.
   if (clip_index + 1 < static_cast<int>(state.dataset.clips.size())) {
     const DatasetClip& next = state.dataset.clips[static_cast<size_t>(clip_index + 1)];
@@ -124,11 +123,7 @@ void select_clip(AppState& state, DecodeService& service, int clip_index) {
   }
 }
 
-void reevaluate_clip(AppState& state) {
-  if (state.view.clip >= 0) evaluate_sources(state);
-}
-
-void select_clip_by_key(AppState& state, DecodeService& service, const std::string& key) {
+void select_clip_by_key(AppState& state, VideoSource& service, const std::string& key) {
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     if (state.dataset.clips[i].key == key) {
       select_clip(state, service, static_cast<int>(i));
@@ -150,7 +145,7 @@ const CachedFrame* shown_frame(const AppState& state) {
   return nullptr;
 }
 
-void step_native(AppState& state, DecodeService& service, int delta) {
+void step_native(AppState& state, VideoSource& service, int delta) {
   if (!state.view.video || state.view.video->grid.length() == 0) return;
   int current = state.view.native_source_frame;
   if (current < 0) current = state.view.video->grid.source_frame_index[static_cast<size_t>(state.grid_frame)];
@@ -160,7 +155,7 @@ void step_native(AppState& state, DecodeService& service, int delta) {
 namespace {
 
 // Shows a native frame without touching playback (native playback calls this every frame).
-void request_native(AppState& state, DecodeService& service, int source_frame) {
+void request_native(AppState& state, VideoSource& service, int source_frame) {
   int target = std::clamp(source_frame, 0, static_cast<int>(state.view.video->index.frames.size()) - 1);
   if (target == state.view.native_source_frame) return;
   state.view.native_source_frame = target;
@@ -185,7 +180,7 @@ int64_t shown_pts_us(const AppState& state) {
   return index.frames[static_cast<size_t>(source)].pts_us;
 }
 
-void advance_native(AppState& state, DecodeService& service, double dt_s) {
+void advance_native(AppState& state, VideoSource& service, double dt_s) {
   const FrameIndex& index = state.view.video->index;
   const SourceFrame& first = index.frames.front();
   const SourceFrame& last = index.frames.back();
@@ -208,7 +203,7 @@ void advance_native(AppState& state, DecodeService& service, double dt_s) {
 
 }  // namespace
 
-void show_native(AppState& state, DecodeService& service, int source_frame) {
+void show_native(AppState& state, VideoSource& service, int source_frame) {
   if (!state.view.video || state.view.video->index.frames.empty()) return;
   state.playing = false;
   request_native(state, service, source_frame);
@@ -227,10 +222,12 @@ void jkl(AppState& state, char key) {
   state.playing = true;
 }
 
-void drain_decode_events(AppState& state, DecodeService& service) {
+size_t drain_decode_events(AppState& state, VideoSource& service) {
+  size_t applied = 0;
   DecodeEvent event;
   while (service.poll(event)) {
     if (event.generation != state.view.generation || state.view.clip < 0) continue;  // an older clip
+    ++applied;
     switch (event.kind) {
       case DecodeEvent::Kind::Opened:
         state.view.video = event.clip;
@@ -252,9 +249,10 @@ void drain_decode_events(AppState& state, DecodeService& service) {
         break;
     }
   }
+  return applied;
 }
 
-void advance_playback(AppState& state, DecodeService& service, double dt_s) {
+void advance_playback(AppState& state, VideoSource& service, double dt_s) {
   bool have_frames = state.view.video && !state.view.video->index.frames.empty() && state.view.video->grid.length() > 0;
   if (!state.playing) {
     if (have_frames) state.play_position_us = static_cast<double>(shown_pts_us(state));  // resume from what is shown
@@ -275,25 +273,6 @@ void advance_playback(AppState& state, DecodeService& service, double dt_s) {
     }
     set_grid_frame(state, next >= length ? 0 : next < 0 ? length - 1 : next);
   }
-}
-
-void rescore_sources(AppState& state) {
-  for (Source& source : state.sources) source.score = score_dataset(state.dataset, source.predictions, state.profile);
-  if (state.view.clip >= 0) evaluate_sources(state);
-}
-
-}  // namespace idm::gui
-
-namespace idm::gui {
-
-void set_source(AppState& state, PredictionSet predictions) {
-  Source source;
-  source.predictions = std::move(predictions);
-  source.score = score_dataset(state.dataset, source.predictions, state.profile);
-  auto same = std::find_if(state.sources.begin(), state.sources.end(), [&](const Source& s) { return s.predictions.path == source.predictions.path; });
-  if (same != state.sources.end()) *same = std::move(source);
-  else state.sources.push_back(std::move(source));
-  if (state.view.clip >= 0) evaluate_sources(state);
 }
 
 }  // namespace idm::gui

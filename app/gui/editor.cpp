@@ -1,5 +1,6 @@
-// Editor actions: selection, edits through the clip document, live re-scoring, saving.
-#include "editor.hpp"
+// Editor operations: selection, edits through the clip document, live re-scoring of the clip,
+// and the side-file reads and writes, which run as tasks on copies of the document.
+#include "editor_actions.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "commands.hpp"
 #include "io/atomic_write.hpp"
+#include "state/tasks.hpp"
 
 namespace idm::gui {
 
@@ -35,13 +37,10 @@ void publish(AppState& state) {
   else state.dataset.annotations.clips.erase(key);
   if (editor.document.state().overrides) state.dataset.overrides.clips[key] = editor.document.overrides();
   else state.dataset.overrides.clips.erase(key);
-  ++state.side_files_generation;  // dataset-wide results (the sweep) are redone
-  if (state.view.clip < 0) return;
-  reevaluate_clip(state);
-  for (size_t s = 0; s < state.sources.size() && s < state.view.evaluations.size(); ++s) {
-    auto& clips = state.sources[s].score.clips;
-    if (static_cast<size_t>(state.view.clip) < clips.size()) clips[static_cast<size_t>(state.view.clip)].evaluation = state.view.evaluations[s];
-  }
+  // Every number computed from the side files (the clip's lanes now; the sources' dataset
+  // scores, the metrics rows and the sweep in tasks) is derived again from this revision.
+  ++state.revisions.side_files;
+  refresh_clip_evaluations(state);
 }
 
 // Runs one change of the document (an edit, undo or redo) and records what it did to F1.
@@ -52,7 +51,7 @@ bool run_change(AppState& state, Change change) {
   std::vector<double> before = source_f1s(state);
   std::string description;
   if (!change(editor.document, description)) {
-    state.status = description;
+    notify(state, NoticeCode::EditRejected, Severity::Info, editor.document.clip_key(), description);
     return false;
   }
   publish(state);
@@ -85,7 +84,8 @@ void handle_save_outcome(AppState& state, edit::SaveOutcome outcome, const std::
   editor.save_failed = outcome == edit::SaveOutcome::Failed;
   if (outcome == edit::SaveOutcome::Conflict) editor.show_merge = true;
   if (outcome == edit::SaveOutcome::Failed || outcome == edit::SaveOutcome::Conflict) editor.autosave_paused = true;
-  if (outcome == edit::SaveOutcome::Failed) state.status = message;
+  if (outcome == edit::SaveOutcome::Failed) notify(state, NoticeCode::SaveFailed, Severity::Error, editor.document.clip_key(), message);
+  if (outcome == edit::SaveOutcome::Conflict) notify(state, NoticeCode::SaveConflict, Severity::Warning, editor.document.clip_key(), message);
 }
 
 // GT items in the order shown (after overrides, by frame and type).
@@ -96,53 +96,6 @@ std::vector<int> order_of_items(const AppState& state) {
 }
 
 bool document_label_is(const AppState& state, int label_index, Visibility label) { return state.editor.document.label(label_index) == label; }
-
-}  // namespace
-
-void editor_flush(AppState& state) {
-  EditorState& editor = state.editor;
-  if (!editor.document.is_open() || !editor.document.dirty()) return;
-  std::string message;
-  handle_save_outcome(state, editor.document.save(message), message);
-}
-
-// Saves, and re-scores when saving changed what is shown (files reloaded from disk).
-void save_and_publish(AppState& state) {
-  edit::ClipSideState before = state.editor.document.state();
-  std::string message;
-  handle_save_outcome(state, state.editor.document.save(message), message);
-  if (!(state.editor.document.state() == before)) publish(state);
-}
-
-// Leaving a clip (or the window): its edits must not be lost. A conflict is merged (the other
-// program's changes and the user's both kept, the replaced file backed up) and said so in the
-// status line; if even that cannot be written, the edits go to a rescue file beside the
-// side files, named in the status line.
-void editor_flush_before_leaving(AppState& state) {
-  EditorState& editor = state.editor;
-  if (!editor.document.is_open() || !editor.document.dirty()) return;
-  std::string message;
-  // Merged and saved under one hold of the save lock: no third program can slip in between.
-  edit::SaveOutcome outcome = editor.document.save(message, edit::OnConflict::Merge);
-  if (const auto& merge = editor.document.last_merge(); merge && outcome == edit::SaveOutcome::Saved) {
-    state.status = "clip " + editor.document.clip_key() + ": the side files had changed on disk; your edits were merged into them (previous version in .bak)";
-    if (!merge->result.notes.empty()) state.status += "; " + std::to_string(merge->result.notes.size()) + " of the other program's entries replaced by yours (see stderr)";
-    std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
-    for (const std::string& note : merge->result.notes) std::fprintf(stderr, "idmscope: merge: %s\n", note.c_str());
-  }
-  if (outcome != edit::SaveOutcome::Failed) return;
-  edit::Json rescue = {{"clip", editor.document.clip_key()},
-                       {"annotations", editor.document.state().labels.value_or(edit::Json())},
-                       {"gt_overrides", editor.document.state().overrides.value_or(edit::Json())},
-                       {"why", message}};
-  std::filesystem::path path = editor.document.folder() / (".idmscope-unsaved-" + std::to_string(static_cast<long long>(std::time(nullptr))) + ".json");
-  std::string error;
-  if (write_file_atomically(path, rescue.dump(1) + "\n", error)) state.status = "could not save (" + message + "); your edits are in " + path.string();
-  else state.status = "could not save (" + message + ") nor write a rescue file (" + error + ")";
-  std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
-}
-
-namespace {
 
 // Size and modification time of both side files: cheap to read every second.
 std::string side_files_signature(const std::filesystem::path& folder) {
@@ -157,52 +110,163 @@ std::string side_files_signature(const std::filesystem::path& folder) {
   return signature;
 }
 
-// Another program changed a side file and nothing here is unsaved: reload it now, so the
-// screen shows it, instead of finding out at the next save. (With unsaved edits the save,
-// due within a second, merges.)
-void poll_side_files(AppState& state) {
+// Leaving a clip (or the window): its edits must not be lost. A conflict is merged (the other
+// program's changes and the user's both kept, the replaced file backed up); if even that cannot
+// be written, the edits go to a rescue file beside the side files. Runs in a task (or after
+// the frame loop); returns what the user must be told.
+std::optional<Notice> save_for_leaving(edit::ClipDocument& document, edit::SaveOutcome& outcome, std::string& message) {
+  // Merged and saved under one hold of the save lock: no third program can slip in between.
+  outcome = document.save(message, edit::OnConflict::Merge);
+  if (const auto& merge = document.last_merge(); merge && outcome == edit::SaveOutcome::Saved) {
+    std::string text = "clip " + document.clip_key() + ": the side files had changed on disk; your edits were merged into them (previous version in .bak)";
+    if (!merge->result.notes.empty()) text += "; " + std::to_string(merge->result.notes.size()) + " of the other program's entries replaced by yours (see stderr)";
+    for (const std::string& note : merge->result.notes) std::fprintf(stderr, "idmscope: merge: %s\n", note.c_str());
+    return Notice{NoticeCode::SaveMerged, Severity::Warning, document.clip_key(), text, 0};
+  }
+  if (outcome != edit::SaveOutcome::Failed) return std::nullopt;
+  edit::Json rescue = {{"clip", document.clip_key()},
+                       {"annotations", document.state().labels.value_or(edit::Json())},
+                       {"gt_overrides", document.state().overrides.value_or(edit::Json())},
+                       {"why", message}};
+  std::filesystem::path path = document.folder() / (".idmscope-unsaved-" + std::to_string(static_cast<long long>(std::time(nullptr))) + ".json");
+  std::string error;
+  if (write_file_atomically(path, rescue.dump(1) + "\n", error)) {
+    return Notice{NoticeCode::RescueWritten, Severity::Error, path.string(), "could not save (" + message + "); your edits are in " + path.string(), 0};
+  }
+  return Notice{NoticeCode::SaveFailed, Severity::Error, document.clip_key(), "could not save (" + message + ") nor write a rescue file (" + error + ")", 0};
+}
+
+// Saves a copy of the document in a task. For Save and AcceptMerge the copy comes back and
+// replaces the document (edits wait meanwhile); a Leave save is fire-and-forget.
+void start_save(ViewerContext& context, cmd::SaveKind kind) {
+  EditorState& editor = context.state.editor;
+  if (!editor.document.is_open()) return;
+  auto copy = std::make_shared<edit::ClipDocument>(editor.document);
+  if (kind != cmd::SaveKind::Leave) editor.save_in_flight = true;
+  std::string name = (kind == cmd::SaveKind::AcceptMerge ? "save merged " : "save ") + editor.document.clip_key();
+  context.tasks.start(TaskKind::Save, name, [copy, kind, dataset_path = editor.dataset_path, clip = editor.clip](TaskContext&) -> Command {
+    cmd::EditorSaveDone done;
+    done.kind = kind;
+    done.dataset_path = dataset_path;
+    done.clip = clip;
+    if (kind == cmd::SaveKind::Leave) done.notice = save_for_leaving(*copy, done.outcome, done.message);
+    else if (kind == cmd::SaveKind::AcceptMerge) {
+      std::vector<std::string> notes = copy->pending_merge() ? copy->pending_merge()->result.notes : std::vector<std::string>{};
+      done.outcome = copy->accept_merge(done.message);
+      if (done.outcome == edit::SaveOutcome::Saved) {  // the dialog listed them; the terminal keeps them too
+        for (const std::string& note : notes) std::fprintf(stderr, "idmscope: merge: %s\n", note.c_str());
+      }
+    }
+    else done.outcome = copy->save(done.message);
+    done.disk_signature = side_files_signature(copy->folder());
+    if (kind != cmd::SaveKind::Leave) done.document = copy;
+    return done;
+  });
+}
+
+void start_open(ViewerContext& context) {
+  AppState& state = context.state;
   EditorState& editor = state.editor;
-  if (!editor.document.is_open() || editor.show_merge || now_s() - editor.last_disk_check_s < 1.0) return;
+  const DatasetClip& dataset_clip = state.dataset.clips[static_cast<size_t>(editor.clip)];
+  if (!dataset_clip.loaded) {
+    editor.open_error = "this clip could not be read: " + dataset_clip.error;
+    return;
+  }
+  editor.opening = true;
+  context.tasks.start(TaskKind::EditorOpen, "open " + dataset_clip.key,
+                      [root = state.dataset.root, key = dataset_clip.key, gt = dataset_clip.canonical_gt, dataset_path = state.dataset_path,
+                       clip = editor.clip](TaskContext&) -> Command {
+                        cmd::EditorOpened opened;
+                        opened.dataset_path = dataset_path;
+                        opened.clip = clip;
+                        auto document = std::make_shared<edit::ClipDocument>();
+                        if (document->open(root, key, gt, opened.error)) {
+                          opened.document = document;
+                          opened.disk_signature = side_files_signature(document->folder());
+                        }
+                        return opened;
+                      });
+}
+
+// Another program changed a side file and nothing here is unsaved: reload it now (a save with
+// nothing unsaved re-reads the files), so the screen shows it, instead of finding out at the
+// next save. With unsaved edits the save, due within a second, merges.
+void poll_side_files(ViewerContext& context) {
+  EditorState& editor = context.state.editor;
+  if (!editor.document.is_open() || editor.show_merge || editor.save_in_flight || now_s() - editor.last_disk_check_s < 1.0) return;
   editor.last_disk_check_s = now_s();
   std::string signature = side_files_signature(editor.document.folder());
   bool changed = !editor.disk_signature.empty() && signature != editor.disk_signature;
   editor.disk_signature = signature;
-  if (!changed || editor.document.dirty()) return;
+  if (changed && !editor.document.dirty()) start_save(context, cmd::SaveKind::Save);
+}
+
+void on_opened(ViewerContext& context, cmd::EditorOpened& opened) {
+  AppState& state = context.state;
+  EditorState& editor = state.editor;
+  if (!editor.opening || opened.clip != editor.clip || opened.dataset_path != editor.dataset_path) return;  // the user moved on
+  editor.opening = false;
+  if (!opened.document) {
+    editor.open_error = opened.error;
+    return;
+  }
+  editor.document = std::move(*opened.document);
+  publish(state);  // the files may be newer than the dataset's copy (or a save was finished)
+  editor.disk_signature = opened.disk_signature;  // changes from now on are noticed
+  editor.last_disk_check_s = now_s();
+}
+
+void on_saved(ViewerContext& context, cmd::EditorSaveDone& done) {
+  AppState& state = context.state;
+  EditorState& editor = state.editor;
+  if (done.notice) notify(state, done.notice->code, done.notice->severity, done.notice->where, done.notice->message);
+  if (done.kind == cmd::SaveKind::Leave) return;
+  if (!editor.save_in_flight || done.clip != editor.clip || done.dataset_path != editor.dataset_path || !done.document) return;
+  editor.save_in_flight = false;
+  bool was_dirty = editor.document.dirty();
   edit::ClipSideState before = editor.document.state();
-  save_and_publish(state);  // with nothing unsaved this reloads what changed on disk
-  if (!(editor.document.state() == before)) state.status = "the side files changed on disk: reloaded " + editor.document.clip_key();
+  editor.document = std::move(*done.document);  // no edit ran meanwhile: they waited
+  editor.disk_signature = done.disk_signature;
+  handle_save_outcome(state, done.outcome, done.message);
+  if (done.kind == cmd::SaveKind::AcceptMerge) {
+    editor.history.push_back({"merged the other program's changes (undo history restarts)", {}});
+    publish(state);
+    return;
+  }
+  if (!(editor.document.state() == before)) {
+    publish(state);
+    if (!was_dirty) notify(state, NoticeCode::ReloadedFromDisk, Severity::Info, editor.document.clip_key(),
+                           "the side files changed on disk: reloaded " + editor.document.clip_key());
+  }
 }
 
 }  // namespace
 
-void editor_sync(AppState& state) {
+void editor_flush_before_leaving(AppState& state) {
   EditorState& editor = state.editor;
-  if (editor.clip != state.view.clip || editor.dataset_path != state.dataset_path) {
-    editor_flush_before_leaving(state);
-    std::string dataset_path = state.dataset_path;
-    int clip = state.view.clip;
+  if (!editor.document.is_open() || !editor.document.dirty()) return;
+  edit::SaveOutcome outcome;
+  std::string message;
+  if (auto notice = save_for_leaving(editor.document, outcome, message)) notify(state, notice->code, notice->severity, notice->where, notice->message);
+}
+
+void editor_sync(ViewerContext& context) {
+  AppState& state = context.state;
+  EditorState& editor = state.editor;
+  if ((editor.clip != state.view.clip || editor.dataset_path != state.dataset_path) && !editor.save_in_flight) {
+    if (editor.document.is_open() && editor.document.dirty()) start_save(context, cmd::SaveKind::Leave);
     bool autosave = editor.autosave;
     editor = EditorState{};
     editor.autosave = autosave;
-    editor.clip = clip;
-    editor.dataset_path = dataset_path;
-    if (clip >= 0 && static_cast<size_t>(clip) < state.dataset.clips.size()) {
-      const DatasetClip& dataset_clip = state.dataset.clips[static_cast<size_t>(clip)];
-      std::string error;
-      if (!dataset_clip.loaded) editor.open_error = "this clip could not be read: " + dataset_clip.error;
-      else if (!editor.document.open(state.dataset.root, dataset_clip.key, dataset_clip.canonical_gt, error)) editor.open_error = error;
-      else {
-        publish(state);  // the files may be newer than the dataset's copy (or a save was finished)
-        editor.disk_signature = side_files_signature(editor.document.folder());  // changes from now on are noticed
-        editor.last_disk_check_s = now_s();
-      }
-    }
+    editor.clip = state.view.clip;
+    editor.dataset_path = state.dataset_path;
+    if (editor.clip >= 0 && static_cast<size_t>(editor.clip) < state.dataset.clips.size()) start_open(context);
   }
-  if (editor.autosave && !editor.autosave_paused && editor.document.is_open() && editor.document.dirty() &&
+  if (editor.autosave && !editor.autosave_paused && !editor.save_in_flight && editor.document.is_open() && editor.document.dirty() &&
       now_s() - editor.last_edit_s >= kAutosaveDelay_s) {
-    editor_flush(state);
+    start_save(context, cmd::SaveKind::Save);
   }
-  poll_side_files(state);
+  poll_side_files(context);
 }
 
 double editor_seconds_until_autosave(const AppState& state) {
@@ -210,6 +274,8 @@ double editor_seconds_until_autosave(const AppState& state) {
   if (!editor.autosave || editor.autosave_paused || !editor.document.is_open() || !editor.document.dirty()) return 1e9;
   return std::max(0.0, editor.last_edit_s + kAutosaveDelay_s - now_s());
 }
+
+namespace {
 
 void editor_select(AppState& state, int label_index) {
   EditorState& editor = state.editor;
@@ -235,7 +301,7 @@ void editor_label(AppState& state, Visibility label) {
   std::vector<int> targets(editor.bulk.begin(), editor.bulk.end());
   if (targets.empty() && editor.selected >= 0) targets.push_back(editor.selected);
   if (targets.empty()) {
-    state.status = "select a GT action first (Tab, a click in the list or in a lane)";
+    notify(state, NoticeCode::NothingSelected, Severity::Info, "", "select a GT action first (Tab, a click in the list or in a lane)");
     return;
   }
   bool done = run_edit(state, [&](edit::ClipDocument& document, std::string& error) {
@@ -279,10 +345,6 @@ void editor_redo(AppState& state) {
   });
 }
 
-void editor_save(AppState& state) {
-  if (state.editor.document.is_open()) save_and_publish(state);
-}
-
 void editor_delete_selected(AppState& state) {
   int selected = state.editor.selected;
   if (selected < 0) return;
@@ -307,22 +369,9 @@ bool editor_add(AppState& state, const Action& action) {
   return added;
 }
 
-void editor_accept_merge(AppState& state) {
-  EditorState& editor = state.editor;
-  std::string message;
-  std::vector<std::string> notes = editor.document.pending_merge() ? editor.document.pending_merge()->result.notes : std::vector<std::string>{};
-  edit::SaveOutcome outcome = editor.document.accept_merge(message);
-  handle_save_outcome(state, outcome, message);
-  if (outcome == edit::SaveOutcome::Saved) {  // the dialog listed them; the terminal keeps them too
-    for (const std::string& note : notes) std::fprintf(stderr, "idmscope: merge: %s\n", note.c_str());
-  }
-  editor.history.push_back({"merged the other program's changes (undo history restarts)", {}});
-  publish(state);
-}
-
 void editor_begin_detail(AppState& state) {
   if (state.editor.selected < 0) {
-    state.status = "select a GT action to edit (Tab)";
+    notify(state, NoticeCode::NothingSelected, Severity::Info, "", "select a GT action to edit (Tab)");
     return;
   }
   state.editor.focus_detail = 2;
@@ -333,6 +382,68 @@ void editor_begin_add(AppState& state) {
   if (!state.editor.document.is_open()) return;
   state.editor.adding = true;
   state.editor.focus_add = 2;
+}
+
+
+bool is_editing(const Command& command) {
+  return std::holds_alternative<cmd::EditorLabel>(command) || std::holds_alternative<cmd::EditorUndo>(command) ||
+         std::holds_alternative<cmd::EditorRedo>(command) || std::holds_alternative<cmd::EditorSave>(command) ||
+         std::holds_alternative<cmd::EditorDeleteSelected>(command) || std::holds_alternative<cmd::EditorRestore>(command) ||
+         std::holds_alternative<cmd::EditorEditDetail>(command) || std::holds_alternative<cmd::EditorAdd>(command) ||
+         std::holds_alternative<cmd::EditorAcceptMerge>(command);
+}
+
+}  // namespace
+
+bool is_editor_command(const Command& command) {
+  return is_editing(command) || std::holds_alternative<cmd::EditorSelect>(command) || std::holds_alternative<cmd::EditorSelectStep>(command) ||
+         std::holds_alternative<cmd::EditorToggleBulk>(command) || std::holds_alternative<cmd::EditorDismissMerge>(command) ||
+         std::holds_alternative<cmd::EditorBeginDetail>(command) || std::holds_alternative<cmd::EditorBeginAdd>(command) ||
+         std::holds_alternative<cmd::EditorCancelAdd>(command) || std::holds_alternative<cmd::SetAutosave>(command) ||
+         std::holds_alternative<cmd::EditorOpened>(command) || std::holds_alternative<cmd::EditorSaveDone>(command);
+}
+
+void apply_editor_command(ViewerContext& context, Command& command) {
+  AppState& state = context.state;
+  EditorState& editor = state.editor;
+  if (editor.save_in_flight && is_editing(command)) {  // applied once the saved copy is back
+    state.deferred_editor.push_back(std::move(command));
+    return;
+  }
+  std::visit(
+      [&](auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, cmd::EditorSelect>) {
+          if (c.clear_bulk) editor.bulk.clear();
+          editor_select(state, c.label_index);
+        }
+        else if constexpr (std::is_same_v<T, cmd::EditorSelectStep>) editor_select_step(state, c.direction);
+        else if constexpr (std::is_same_v<T, cmd::EditorToggleBulk>) {
+          if (!editor.bulk.erase(c.label_index)) editor.bulk.insert(c.label_index);
+        } else if constexpr (std::is_same_v<T, cmd::EditorLabel>) editor_label(state, c.label);
+        else if constexpr (std::is_same_v<T, cmd::EditorUndo>) editor_undo(state);
+        else if constexpr (std::is_same_v<T, cmd::EditorRedo>) editor_redo(state);
+        else if constexpr (std::is_same_v<T, cmd::EditorSave>) start_save(context, cmd::SaveKind::Save);
+        else if constexpr (std::is_same_v<T, cmd::EditorDeleteSelected>) editor_delete_selected(state);
+        else if constexpr (std::is_same_v<T, cmd::EditorRestore>) editor_restore(state, c.canonical_index);
+        else if constexpr (std::is_same_v<T, cmd::EditorEditDetail>) editor_edit_detail(state, c.detail);
+        else if constexpr (std::is_same_v<T, cmd::EditorAdd>) {
+          if (editor_add(state, c.action)) {
+            editor.adding = false;
+            editor.add_detail[0] = 0;
+          }
+        } else if constexpr (std::is_same_v<T, cmd::EditorAcceptMerge>) start_save(context, cmd::SaveKind::AcceptMerge);
+        else if constexpr (std::is_same_v<T, cmd::EditorDismissMerge>) {
+          editor.document.dismiss_merge();
+          editor.save_status = "not saved: the files changed on disk (Ctrl+S to merge)";
+        } else if constexpr (std::is_same_v<T, cmd::EditorBeginDetail>) editor_begin_detail(state);
+        else if constexpr (std::is_same_v<T, cmd::EditorBeginAdd>) editor_begin_add(state);
+        else if constexpr (std::is_same_v<T, cmd::EditorCancelAdd>) editor.adding = false;
+        else if constexpr (std::is_same_v<T, cmd::SetAutosave>) editor.autosave = c.on;
+        else if constexpr (std::is_same_v<T, cmd::EditorOpened>) on_opened(context, c);
+        else if constexpr (std::is_same_v<T, cmd::EditorSaveDone>) on_saved(context, c);
+      },
+      command);
 }
 
 }  // namespace idm::gui

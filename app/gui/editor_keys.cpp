@@ -7,23 +7,23 @@
 
 namespace idm::gui {
 
-void handle_editor_keys(AppState& state, const KeyMap& keys) {
+void handle_editor_keys(const AppState& state, const KeyMap& keys, CommandQueue& commands) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || !state.editor.document.is_open()) return;
   if (state.editor.document.pending_merge()) return;  // the merge dialog has the keyboard
-  if (action_pressed(keys, "undo")) editor_undo(state);
-  if (action_pressed(keys, "redo")) editor_redo(state);
-  if (action_pressed(keys, "save", false)) editor_save(state);
+  if (action_pressed(keys, "undo")) commands.push_back(cmd::EditorUndo{});
+  if (action_pressed(keys, "redo")) commands.push_back(cmd::EditorRedo{});
+  if (action_pressed(keys, "save", false)) commands.push_back(cmd::EditorSave{});
   const Visibility labels[] = {Visibility::Visible, Visibility::Inferable, Visibility::Ambiguous, Visibility::NotPredictable};
   const char* label_actions[] = {"label_visible", "label_inferable", "label_ambiguous", "label_not_predictable"};
   for (int i = 0; i < kVisibilityCount; ++i) {
-    if (action_pressed(keys, label_actions[i], false)) editor_label(state, labels[i]);
+    if (action_pressed(keys, label_actions[i], false)) commands.push_back(cmd::EditorLabel{labels[i]});
   }
-  if (action_pressed(keys, "next_action")) editor_select_step(state, 1);
-  if (action_pressed(keys, "previous_action")) editor_select_step(state, -1);
-  if (action_pressed(keys, "delete_action", false)) editor_delete_selected(state);
-  if (action_pressed(keys, "edit_detail", false)) editor_begin_detail(state);
-  if (action_pressed(keys, "add_action", false)) editor_begin_add(state);
+  if (action_pressed(keys, "next_action")) commands.push_back(cmd::EditorSelectStep{1});
+  if (action_pressed(keys, "previous_action")) commands.push_back(cmd::EditorSelectStep{-1});
+  if (action_pressed(keys, "delete_action", false)) commands.push_back(cmd::EditorDeleteSelected{});
+  if (action_pressed(keys, "edit_detail", false)) commands.push_back(cmd::EditorBeginDetail{});
+  if (action_pressed(keys, "add_action", false)) commands.push_back(cmd::EditorBeginAdd{});
 }
 
 }  // namespace idm::gui

@@ -22,6 +22,8 @@ struct EditorState {
   int clip = -1;                 // dataset clip index the document is for (-1: none)
   std::string dataset_path;      // the dataset it belongs to (a new dataset reopens it)
   std::string open_error;        // why this clip cannot be edited
+  bool opening = false;          // a task is reading the clip's side files
+  bool save_in_flight = false;   // a task is saving a copy of the document (edits wait)
   int selected = -1;             // label index of the selected GT action
   std::set<int> bulk;            // Ctrl+click selection for bulk labelling
   bool scroll_to_selected = false;  // the list scrolls to a selection made by key or in a lane

@@ -289,7 +289,8 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
   ui.slowest_poll_ms = 0.0;
   ui.slowest_frame_cpu_ms = 0.0;
   ui.reported_finish = false;
-  state.status = "model run " + std::string(ui.run_name) + " started on " + std::to_string(clip_indices.size()) + " clip(s)";
+  notify(state, NoticeCode::ModelRun, Severity::Info, state.dataset_path,
+         "model run " + std::string(ui.run_name) + " started on " + std::to_string(clip_indices.size()) + " clip(s)");
 }
 
 static void poll_infer_once(AppState& state, InferUi& ui, double now_s);
@@ -312,9 +313,10 @@ static void poll_infer_once(AppState& state, InferUi& ui, double now_s) {
   ui.last_poll_s = now_s;
   if (ui.snapshot.finished && !ui.reported_finish) {
     ui.reported_finish = true;
-    state.status = "model run " + std::string(ui.run_name) + " finished: " + std::to_string(ui.snapshot.complete) + " complete, " +
-                   std::to_string(ui.snapshot.skipped) + " skipped, " + std::to_string(ui.snapshot.failed) + " failed, " +
-                   std::to_string(ui.snapshot.cancelled) + " cancelled";
+    notify(state, NoticeCode::ModelRun, ui.snapshot.failed > 0 ? Severity::Warning : Severity::Info, ui.run_dataset_path,
+           "model run " + std::string(ui.run_name) + " finished: " + std::to_string(ui.snapshot.complete) + " complete, " +
+               std::to_string(ui.snapshot.skipped) + " skipped, " + std::to_string(ui.snapshot.failed) + " failed, " +
+               std::to_string(ui.snapshot.cancelled) + " cancelled");
     std::fprintf(stderr,
                  "idmscope: model run %s finished (%d complete, %d skipped, %d failed, %d cancelled); slowest UI frame during the run: "
                  "%.1f ms wall, %.1f ms main-thread CPU, of which at most %.1f ms in this panel's per-frame work\n",

@@ -44,9 +44,12 @@ void draw_tag_filter(const AppState& state, BrowserUi& ui) {
 
 namespace {
 
-// The F1 of clip i under source s (-1 when the clip could not be read).
+// The F1 of clip i under source s (-1 when the clip could not be read, or the source's first
+// score is still being computed).
 double clip_f1(const AppState& state, size_t source, size_t clip) {
-  const auto& score = state.sources[source].score.clips[clip];
+  const auto& clips = state.sources[source].score.clips;
+  if (clip >= clips.size()) return -1.0;
+  const auto& score = clips[clip];
   return score.error.empty() ? precision_recall_f1(score.evaluation.total).f1 : -1.0;
 }
 

@@ -145,7 +145,7 @@ void draw_three_way(const AppState& state, const Row& row) {
                      provenance_name(row.provenance, row.deleted));
 }
 
-void draw_merge_dialog(AppState& state) {
+void draw_merge_dialog(AppState& state, CommandQueue& commands) {
   EditorState& editor = state.editor;
   if (editor.show_merge) {
     ImGui::OpenPopup("Side files changed on disk");
@@ -168,13 +168,12 @@ void draw_merge_dialog(AppState& state) {
   bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
   bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
   if (ImGui::Button("Save merged (Enter)") || enter) {
-    editor_accept_merge(state);
+    commands.push_back(cmd::EditorAcceptMerge{});
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
   if (ImGui::Button("Not now (Esc)") || escape) {
-    editor.document.dismiss_merge();
-    editor.save_status = "not saved: the files changed on disk (Ctrl+S to merge)";
+    commands.push_back(cmd::EditorDismissMerge{});
     ImGui::CloseCurrentPopup();
   }
   ImGui::EndPopup();
@@ -182,13 +181,13 @@ void draw_merge_dialog(AppState& state) {
 
 }  // namespace
 
-void draw_editor(AppState& state) {
+void draw_editor(AppState& state, CommandQueue& commands) {
   EditorState& editor = state.editor;
   edit::ClipDocument& document = editor.document;
   ImGui::TextUnformatted("Editor");
   if (!editor.open_error.empty() || !document.is_open()) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(no clip)");
+    ImGui::TextDisabled(editor.opening ? "(opening ...)" : "(no clip)");
     if (!editor.open_error.empty()) {
       ImGui::PushTextWrapPos(0);
       ImGui::TextColored(ImVec4(0.9f, 0.4f, 0.4f, 1), "%s", editor.open_error.c_str());
@@ -202,13 +201,18 @@ void draw_editor(AppState& state) {
   ImGui::SameLine();
   if (document.dirty()) ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1), "  * unsaved");
   else ImGui::TextColored(ImVec4(0.5f, 0.8f, 0.5f, 1), "  saved");
-  ImGui::Checkbox("autosave", &editor.autosave);
+  bool autosave = editor.autosave;
+  if (ImGui::Checkbox("autosave", &autosave)) commands.push_back(cmd::SetAutosave{autosave});
   ImGui::SameLine();
-  if (ImGui::SmallButton("Save")) editor_save(state);
+  if (ImGui::SmallButton("Save")) commands.push_back(cmd::EditorSave{});
   ImGui::SameLine();
-  if (ImGui::SmallButton("Undo")) editor_undo(state);
+  if (ImGui::SmallButton("Undo")) commands.push_back(cmd::EditorUndo{});
   ImGui::SameLine();
-  if (ImGui::SmallButton("Redo")) editor_redo(state);
+  if (ImGui::SmallButton("Redo")) commands.push_back(cmd::EditorRedo{});
+  if (editor.save_in_flight) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("saving ...");
+  }
   if (!editor.save_status.empty()) {
     ImGui::TextColored(editor.save_failed ? ImVec4(0.95f, 0.4f, 0.4f, 1) : ImVec4(0.6f, 0.6f, 0.65f, 1), "%s", editor.save_status.c_str());
   }
@@ -283,7 +287,7 @@ void draw_editor(AppState& state) {
     Row row = *selected;  // rows may change below
     draw_three_way(state, row);
     if (row.deleted) {
-      if (ImGui::Button("Restore")) editor_restore(state, row.label_index);
+      if (ImGui::Button("Restore")) commands.push_back(cmd::EditorRestore{row.label_index});
     } else {
       if (editor.detail_for != row.label_index) {
         std::snprintf(editor.detail, sizeof editor.detail, "%s", row.after.c_str());
@@ -291,9 +295,9 @@ void draw_editor(AppState& state) {
       }
       ImGui::TextDisabled("detail (E to edit, Tab completes, Enter applies)");
       if (detail_input("##detail", editor.detail, sizeof editor.detail, row.type, editor.focus_detail)) {
-        if (editor_edit_detail(state, editor.detail)) editor.detail_for = -1;
+        commands.push_back(cmd::EditorEditDetail{editor.detail});
       }
-      if (ImGui::Button("Delete")) editor_delete_selected(state);
+      if (ImGui::Button("Delete")) commands.push_back(cmd::EditorDeleteSelected{});
     }
   }
   if (editor.adding) {
@@ -304,25 +308,18 @@ void draw_editor(AppState& state) {
     auto type = static_cast<ActionType>(editor.add_type);
     bool entered = detail_input("##add_detail", editor.add_detail, sizeof editor.add_detail, type, editor.focus_add);
     if (ImGui::Button("Add") || entered) {
-      if (editor_add(state, {state.grid_frame, type, editor.add_detail})) {
-        editor.adding = false;
-        editor.add_detail[0] = 0;
-      }
+      commands.push_back(cmd::EditorAdd{{state.grid_frame, type, editor.add_detail}});
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) editor.adding = false;
+    if (ImGui::Button("Cancel")) commands.push_back(cmd::EditorCancelAdd{});
   }
   ImGui::EndChild();
 
   if (clicked >= 0) {
-    if (clicked_with_ctrl) {
-      if (!editor.bulk.erase(clicked)) editor.bulk.insert(clicked);
-    } else {
-      editor.bulk.clear();
-      editor_select(state, clicked);
-    }
+    if (clicked_with_ctrl) commands.push_back(cmd::EditorToggleBulk{clicked});
+    else commands.push_back(cmd::EditorSelect{clicked, true});  // a plain click ends a bulk selection
   }
-  draw_merge_dialog(state);
+  draw_merge_dialog(state, commands);
 }
 
 void draw_gt_badge(ImDrawList* draw, const ImVec4& box, const GtOutcome& gt, const AppState& state, PanelRequests& requests) {

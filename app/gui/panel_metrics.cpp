@@ -1,7 +1,8 @@
 // The metrics panel: profile selector, per-type tolerance sliders, per-type P/R/F1 for the clip
 // and the dataset for every source side by side, the mouse metrics, and an A-vs-B table. The
-// numbers come from analysis::build_source_metrics over the sources' DatasetScores (the code
-// behind `idmscope score --dataset`), recomputed whenever the profile or a tolerance changes.
+// numbers are AppState::metrics, derived from the sources' DatasetScores (the code behind
+// `idmscope score --dataset`) whenever a score's inputs change; while a score is being
+// recomputed the panel says so instead of showing old numbers.
 #include <imgui.h>
 
 #include <algorithm>
@@ -14,10 +15,9 @@
 
 namespace idm::gui {
 
-namespace {
 
-void load_profile_names(AnalysisUi& ui) {
-  if (!ui.profile_names.empty()) return;
+void list_profiles(AnalysisUi& ui) {
+  ui.profile_names.clear();
   std::error_code code;
   for (auto it = std::filesystem::directory_iterator(assets_dir() / "profiles", code); !code && it != std::filesystem::directory_iterator();
        it.increment(code)) {
@@ -25,6 +25,8 @@ void load_profile_names(AnalysisUi& ui) {
   }
   std::sort(ui.profile_names.begin(), ui.profile_names.end());
 }
+
+namespace {
 
 void prf_cell(const Prf& prf, const Counts& counts) {
   ImGui::Text("%.3f", prf.f1);
@@ -146,17 +148,16 @@ void compare_table(const std::vector<analysis::SourceMetrics>& metrics, Analysis
 
 }  // namespace
 
-void draw_metrics_panel(const AppState& state, AnalysisUi& ui) {
-  load_profile_names(ui);
+void draw_metrics_panel(const AppState& state, AnalysisUi& ui, CommandQueue& commands) {
   ImGui::SetNextItemWidth(160);
   if (ImGui::BeginCombo("profile", state.profile.name.c_str())) {
     for (const std::string& name : ui.profile_names) {
-      if (ImGui::Selectable(name.c_str(), name == state.profile.name)) ui.profile_requested = name;
+      if (ImGui::Selectable(name.c_str(), name == state.profile.name)) commands.push_back(cmd::SetProfile{name});
     }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered() && !state.profile.description.empty()) ImGui::SetTooltip("%s", state.profile.description.c_str());
-  // Per-type tolerance sliders: they change the live profile (the requests apply after the frame).
+  // Per-type tolerance sliders: they change the live profile (applied after the frame).
   ImGui::SameLine();
   ImGui::TextDisabled("tolerance (frames):");
   static const char* short_names[] = {"Key", "Click", "Scroll", "Move"};
@@ -166,18 +167,18 @@ void draw_metrics_panel(const AppState& state, AnalysisUi& ui) {
     int value = state.profile.tolerance_frames[static_cast<size_t>(type)];
     ImGui::SetNextItemWidth(90);
     std::string label = short_names[type];
-    if (ImGui::SliderInt(label.c_str(), &value, 0, 10)) {
-      ui.tolerance_requested[static_cast<size_t>(type)] = value;
-      ui.rescore_requested = true;
-    }
+    if (ImGui::SliderInt(label.c_str(), &value, 0, 10)) commands.push_back(cmd::SetTolerance{type, value});
   }
   if (state.sources.empty()) {
     ImGui::TextDisabled("add a prediction source (File > Add predictions) to see its metrics");
     return;
   }
-  std::vector<const DatasetScore*> scores;
-  for (const Source& source : state.sources) scores.push_back(&source.score);
-  std::vector<analysis::SourceMetrics> metrics = analysis::build_source_metrics(scores, state.view.clip);
+  if (!state.metrics.current) {
+    ImGui::Separator();
+    ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1), "scoring the dataset under the current labels, overrides and profile ...");
+    return;
+  }
+  const std::vector<analysis::SourceMetrics>& metrics = state.metrics.rows;
   ImGui::Separator();
   event_table(metrics, state);
   ImGui::Separator();

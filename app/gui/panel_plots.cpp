@@ -1,13 +1,11 @@
 // The plots panel, drawn on ImDrawList: per-frame dx and dy of GT against each source, the
 // predicted-vs-GT scatter with fitted lines and R², the tolerance sweep, and the confusion list
 // of the most common wrong details. Each has axes, hover values and a legend.
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <future>
 #include <memory>
 
 #include "analysis/clip_motion.hpp"
@@ -117,40 +115,6 @@ void scatter_plot(const AppState& state, const AnalysisUi& ui, ImVec2 size) {
   plot.finish(legend);
 }
 
-// What a sweep depends on: the dataset, the profile's scored types, the sources, and the labels
-// and overrides being edited.
-std::string sweep_key(const AppState& state) {
-  std::string key = state.dataset_path + "|" + state.profile.name + "|" + std::to_string(state.side_files_generation);
-  for (int type = 0; type < kActionTypeCount; ++type) key += "|" + std::to_string(state.profile.scored[static_cast<size_t>(type)]);
-  for (const Source& source : state.sources) {
-    key += "|" + source.predictions.path.string();
-  }
-  return key;
-}
-
-// Starts the sweep for `key` on a thread (one at a time: a newer key waits for the running one),
-// and takes its result once it is there.
-void update_sweeps(const AppState& state, AnalysisUi& ui, const std::string& key) {
-  if (ui.sweep_pending.valid() && ui.sweep_pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-    ui.sweeps = ui.sweep_pending.get();
-    ui.sweep_key = ui.sweep_pending_key;
-    ui.sweep_sources = ui.sweep_pending_sources;
-  }
-  if (key == ui.sweep_key || ui.sweep_pending.valid()) return;
-  auto dataset = std::make_shared<const Dataset>(state.dataset);
-  std::vector<PredictionSet> sources;
-  for (const Source& source : state.sources) sources.push_back(source.predictions);
-  ui.sweep_pending_key = key;
-  ui.sweep_pending_sources.clear();
-  for (const Source& source : state.sources) ui.sweep_pending_sources.push_back(source.predictions.path.string());
-  ui.sweep_pending = std::async(std::launch::async, [dataset, sources = std::move(sources), profile = state.profile] {
-    std::vector<std::vector<analysis::SweepPoint>> sweeps;
-    for (const PredictionSet& source : sources) sweeps.push_back(analysis::tolerance_sweep(*dataset, source, profile));
-    glfwPostEmptyEvent();  // wake the idle UI to show it
-    return sweeps;
-  });
-}
-
 void draw_marker(ImDrawList* draw, ImVec2 at, int type, ImU32 colour) {
   switch (type) {
     case 0: draw->AddCircleFilled(at, 4, colour); break;
@@ -160,25 +124,25 @@ void draw_marker(ImDrawList* draw, ImVec2 at, int type, ImU32 colour) {
   }
 }
 
-void sweep_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
-  // Scoring the dataset 11 times per source: cached until what it depends on changes.
-  std::string key = sweep_key(state);
-  update_sweeps(state, ui, key);
-  bool stale = key != ui.sweep_key;
+void sweep_plot(const AppState& state, ImVec2 size, CommandQueue& commands) {
+  // Scoring the dataset 11 times per source: a derived value, computed in a task when asked.
+  bool stale = state.sweep_key() != state.sweeps.key;
+  if (stale) commands.push_back(cmd::WantSweep{});
   Plot plot("##sweep", size, -0.3, 10.3, 0, 1.02, "tolerance (frames)", stale ? "F1 vs tolerance (updating...)" : "F1 vs tolerance");
   ImDrawList* draw = plot.draw();
   static const char* marker_names[] = {"circle", "square", "triangle", "diamond"};
   std::vector<std::pair<std::string, ImU32>> legend;
   // Old curves are kept while a new sweep runs, but only under the sources they belong to.
-  bool same_sources = ui.sweep_sources.size() == state.sources.size();
-  for (size_t s = 0; same_sources && s < state.sources.size(); ++s) same_sources = ui.sweep_sources[s] == state.sources[s].predictions.path.string();
-  for (size_t s = 0; same_sources && s < ui.sweeps.size(); ++s) {
+  const DerivedSweeps& sweeps = state.sweeps;
+  bool same_sources = sweeps.sources.size() == state.sources.size();
+  for (size_t s = 0; same_sources && s < state.sources.size(); ++s) same_sources = sweeps.sources[s] == state.sources[s].predictions.path.string();
+  for (size_t s = 0; same_sources && s < sweeps.curves.size(); ++s) {
     legend.push_back({state.sources[s].predictions.name, source_colour(s)});
     for (int type = 0; type < kActionTypeCount; ++type) {
       if (!state.profile.scored[static_cast<size_t>(type)]) continue;
       ImVec2 previous;
-      for (size_t i = 0; i < ui.sweeps[s].size(); ++i) {
-        const analysis::SweepPoint& point = ui.sweeps[s][i];
+      for (size_t i = 0; i < sweeps.curves[s].size(); ++i) {
+        const analysis::SweepPoint& point = sweeps.curves[s][i];
         ImVec2 at = plot.at(point.tolerance_frames, point.f1[static_cast<size_t>(type)]);
         if (i > 0) draw->AddLine(previous, at, source_colour(s, 200), 1.5f);
         draw_marker(draw, at, type, source_colour(s));
@@ -197,9 +161,10 @@ void sweep_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
 void confusion_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
   ui.confusion_source = std::clamp(ui.confusion_source, 0, static_cast<int>(state.sources.size()) - 1);
   const Source& source = state.sources[static_cast<size_t>(ui.confusion_source)];
-  // Pairing every clip's FNs with FPs: cached until the scores or the source change.
-  std::string key = sweep_key(state) + "|" + std::to_string(ui.confusion_source);
-  for (int tolerance : state.profile.tolerance_frames) key += "|" + std::to_string(tolerance);
+  // Pairing every clip's FNs with FPs: cached until the source's score changes.
+  const ScoreKey& scored = source.scored_for;
+  std::string key = std::to_string(ui.confusion_source) + "|" + std::to_string(scored.dataset) + "|" + std::to_string(scored.side_files) + "|" +
+                    std::to_string(scored.profile) + "|" + std::to_string(scored.source);
   if (key != ui.confusion_key) {
     ui.confusions = analysis::confusion_list(source.score);
     if (ui.confusions.size() > 12) ui.confusions.resize(12);
@@ -227,7 +192,7 @@ void confusion_plot(const AppState& state, AnalysisUi& ui, ImVec2 size) {
 
 }  // namespace
 
-void draw_plots_panel(const AppState& state, AnalysisUi& ui) {
+void draw_plots_panel(const AppState& state, AnalysisUi& ui, CommandQueue& commands) {
   if (state.view.clip < 0 || state.sources.empty()) {
     ImGui::TextDisabled("open a dataset and add prediction sources to see the plots");
     return;
@@ -251,7 +216,7 @@ void draw_plots_panel(const AppState& state, AnalysisUi& ui) {
   ImGui::SetCursorScreenPos(ImVec2(origin.x + cell_width + 12, origin.y));
   scatter_plot(state, ui, ImVec2(cell_width, cell_height));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + cell_height + 12));
-  sweep_plot(state, ui, ImVec2(cell_width, cell_height));
+  sweep_plot(state, ImVec2(cell_width, cell_height), commands);
   ImGui::SetCursorScreenPos(ImVec2(origin.x + cell_width + 12, origin.y + cell_height + 12));
   confusion_plot(state, ui, ImVec2(cell_width, cell_height));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + 2 * cell_height + 12));

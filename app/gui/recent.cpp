@@ -1,5 +1,7 @@
 #include "recent.hpp"
 
+#include "io/frame_io_guard.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,6 +18,7 @@ namespace {
 constexpr size_t kMaxRecent = 10;
 
 nlohmann::ordered_json read_document() {
+  note_file_access("read", recent_file_path());
   std::ifstream in(recent_file_path());
   if (!in) return nlohmann::ordered_json::object();
   std::stringstream text;

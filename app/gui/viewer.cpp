@@ -25,6 +25,11 @@ extern "C" {
 #include "key_input.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
+#include "io/frame_io_guard.hpp"
+#include "state/apply.hpp"
+#include "state/tasks.hpp"
+#include "state/video_source.hpp"
+#include "status_bar.hpp"
 #include "frame_texture.hpp"
 #include "texture.hpp"
 
@@ -34,20 +39,31 @@ namespace {
 
 constexpr size_t kCacheBytes = 1536ull << 20;  // ~8 clips of 1728x1080 RGBA grid frames
 
-// The command line's dataset and sources; problems go to stderr and the status line.
-void load_from_options(const ViewerOptions& options, AppState& state, DecodeService& service) {
+// Applies commands (and the results of the tasks they start) until nothing is running: the
+// command line's dataset, sources and clip go through the same path as the menus, before the
+// first frame.
+void settle(ViewerContext& context, CommandQueue commands) {
+  CommandQueue window_commands;
+  do {
+    apply_frame(context, commands, window_commands);
+    context.tasks.wait_idle();
+    context.tasks.drain(commands);
+  } while (!commands.empty() || context.tasks.any_running());
+  apply_frame(context, commands, window_commands);
+}
+
+void load_from_options(const ViewerOptions& options, ViewerContext& context) {
+  AppState& state = context.state;
   std::string error;
   if (!load_profile(options.profile, state.profile, error)) {
     std::fprintf(stderr, "idmscope: %s (using the reference profile)\n", error.c_str());
     load_profile("reference", state.profile, error);
   }
   if (options.dataset.empty()) return;
-  open_dataset(state, service, options.dataset);
-  if (state.dataset_path.empty()) std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
+  settle(context, {cmd::OpenDataset{options.dataset}});
+  // One at a time, so the sources keep the command line's order.
   for (const std::string& path : options.predictions) {
-    size_t before = state.sources.size();
-    add_source(state, path);
-    if (state.sources.size() == before) std::fprintf(stderr, "idmscope: %s\n", state.status.c_str());
+    if (!state.dataset_path.empty()) settle(context, {cmd::AddSource{path}});
   }
 }
 
@@ -62,16 +78,15 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 }
 
 // File menu: open, recent, add/remove predictions.
-void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_picker, FolderPicker& source_picker, AnalysisUi& analysis,
-               OverlaySettings& overlays) {
+void draw_menu(const AppState& state, FolderPicker& dataset_picker, FolderPicker& source_picker, AnalysisUi& analysis,
+               OverlaySettings& overlays, CommandQueue& commands) {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open dataset...", "Ctrl+O")) dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
     if (ImGui::BeginMenu("Recent datasets")) {
-      std::vector<std::string> recent = load_recent_datasets();
-      if (recent.empty()) ImGui::TextDisabled("(none yet)");
-      for (const std::string& path : recent) {
-        if (ImGui::MenuItem(path.c_str())) open_dataset(state, service, path);
+      if (state.recent_datasets.empty()) ImGui::TextDisabled("(none yet)");
+      for (const std::string& path : state.recent_datasets) {
+        if (ImGui::MenuItem(path.c_str())) commands.push_back(cmd::OpenDataset{path});
       }
       ImGui::EndMenu();
     }
@@ -81,53 +96,36 @@ void draw_menu(AppState& state, DecodeService& service, FolderPicker& dataset_pi
     }
     if (ImGui::BeginMenu("Remove predictions", !state.sources.empty())) {
       for (size_t i = 0; i < state.sources.size(); ++i) {
-        if (ImGui::MenuItem(state.sources[i].predictions.name.c_str())) {
-          remove_source(state, i);
-          break;
-        }
+        if (ImGui::MenuItem(state.sources[i].predictions.name.c_str())) commands.push_back(cmd::RemoveSource{i});
       }
       ImGui::EndMenu();
     }
     ImGui::EndMenu();
   }
-  draw_analysis_menus(state, analysis, overlays);
-  ImGui::EndMenuBar();
-}
-
-// The status line goes last in the menu bar, so the menus keep their places whatever it says.
-void draw_status(const AppState& state) {
-  if (state.status.empty() || !ImGui::BeginMenuBar()) return;
-  ImGui::TextDisabled("   %s", state.status.c_str());
+  draw_analysis_menus(state, analysis, overlays, commands);
   ImGui::EndMenuBar();
 }
 
 // Global keys, through the keymap (defaults, or keys.json in the XDG config dir).
-void handle_keys(AppState& state, DecodeService& service, const BrowserUi& browser, const KeyMap& keys, FolderPicker& dataset_picker) {
+void handle_keys(const AppState& state, const BrowserUi& browser, const KeyMap& keys, FolderPicker& dataset_picker, CommandQueue& commands) {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (action_pressed(keys, "next_frame")) set_grid_frame(state, state.grid_frame + 1);
-  if (action_pressed(keys, "previous_frame")) set_grid_frame(state, state.grid_frame - 1);
-  if (action_pressed(keys, "next_native_frame")) step_native(state, service, +1);
-  if (action_pressed(keys, "previous_native_frame")) step_native(state, service, -1);
-  if (action_pressed(keys, "play_backwards", false)) jkl(state, 'j');
-  if (action_pressed(keys, "pause", false)) jkl(state, 'k');
-  if (action_pressed(keys, "play_forwards", false)) jkl(state, 'l');
-  if (action_pressed(keys, "first_frame")) set_grid_frame(state, 0);
-  if (action_pressed(keys, "last_frame")) set_grid_frame(state, state.grid_length() - 1);
-  if (action_pressed(keys, "play_pause", false)) state.playing = !state.playing;
-  if (action_pressed(keys, "toggle_native_playback", false)) state.play_native = !state.play_native;
+  if (action_pressed(keys, "next_frame")) commands.push_back(cmd::StepGrid{+1});
+  if (action_pressed(keys, "previous_frame")) commands.push_back(cmd::StepGrid{-1});
+  if (action_pressed(keys, "next_native_frame")) commands.push_back(cmd::StepNative{+1});
+  if (action_pressed(keys, "previous_native_frame")) commands.push_back(cmd::StepNative{-1});
+  if (action_pressed(keys, "play_backwards", false)) commands.push_back(cmd::Jkl{'j'});
+  if (action_pressed(keys, "pause", false)) commands.push_back(cmd::Jkl{'k'});
+  if (action_pressed(keys, "play_forwards", false)) commands.push_back(cmd::Jkl{'l'});
+  if (action_pressed(keys, "first_frame")) commands.push_back(cmd::SeekGrid{0});
+  if (action_pressed(keys, "last_frame")) commands.push_back(cmd::SeekLast{});
+  if (action_pressed(keys, "play_pause", false)) commands.push_back(cmd::TogglePlay{});
+  if (action_pressed(keys, "toggle_native_playback", false)) commands.push_back(cmd::SetPlayNative{!state.play_native});
   if (action_pressed(keys, "open_dataset", false)) dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
   // Clips are walked in the browser's order (sorted and filtered).
-  int step = 0;
-  if (action_pressed(keys, "next_clip")) step = 1;
-  if (action_pressed(keys, "previous_clip")) step = -1;
-  if (step != 0 && !browser.order.empty()) {
-    auto at = std::find(browser.order.begin(), browser.order.end(), state.view.clip);
-    long position = at == browser.order.end() ? 0 : (at - browser.order.begin()) + step;
-    position = std::clamp<long>(position, 0, static_cast<long>(browser.order.size()) - 1);
-    select_clip(state, service, browser.order[static_cast<size_t>(position)]);
-  }
-  handle_editor_keys(state, keys);  // issue 7: 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
+  if (action_pressed(keys, "next_clip")) commands.push_back(cmd::StepClip{+1, browser.order});
+  if (action_pressed(keys, "previous_clip")) commands.push_back(cmd::StepClip{-1, browser.order});
+  handle_editor_keys(state, keys, commands);  // 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
 }
 
 // Frames the decode service still owes the view: the UI keeps drawing until they arrive.
@@ -139,15 +137,15 @@ bool awaiting_frames(const AppState& state) {
 }
 
 // Play/pause, grid or native-fps playback, speed and loop, next to the frame counter.
-void draw_transport(AppState& state) {
-  if (ImGui::Button(state.playing ? "Pause" : "Play", ImVec2(56, 0))) state.playing = !state.playing;
+void draw_transport(const AppState& state, CommandQueue& commands) {
+  if (ImGui::Button(state.playing ? "Pause" : "Play", ImVec2(56, 0))) commands.push_back(cmd::TogglePlay{});
   ImGui::SameLine();
   ImGui::Text("F%02d / %d  %s", state.grid_frame, state.grid_length(),
               !state.playing ? "paused" : state.play_direction > 0 ? "playing" : "playing backwards");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(120);
   int mode = state.play_native ? 1 : 0;
-  if (ImGui::Combo("##mode", &mode, "5 fps grid\0native fps\0")) state.play_native = mode == 1;
+  if (ImGui::Combo("##mode", &mode, "5 fps grid\0native fps\0")) commands.push_back(cmd::SetPlayNative{mode == 1});
   ImGui::SameLine();
   static const double kSpeeds[] = {0.25, 0.5, 1.0, 2.0, 4.0};
   char current[16];
@@ -157,12 +155,22 @@ void draw_transport(AppState& state) {
     for (double speed : kSpeeds) {
       char label[16];
       std::snprintf(label, sizeof label, "%gx", speed);
-      if (ImGui::Selectable(label, speed == state.play_speed)) state.play_speed = speed;
+      if (ImGui::Selectable(label, speed == state.play_speed)) commands.push_back(cmd::SetPlaySpeed{speed});
     }
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  ImGui::Checkbox("loop", &state.play_loop);
+  bool loop = state.play_loop;
+  if (ImGui::Checkbox("loop", &loop)) commands.push_back(cmd::SetLoop{loop});
+}
+
+// What the panels asked for through PanelRequests, as commands.
+void push_requests(const PanelRequests& requests, CommandQueue& commands) {
+  if (requests.select_clip >= 0) commands.push_back(cmd::SelectClip{requests.select_clip});
+  if (requests.seek_frame >= 0) commands.push_back(cmd::SeekGrid{requests.seek_frame});
+  if (requests.native_frame >= 0) commands.push_back(cmd::ShowNative{requests.native_frame});
+  if (requests.select_gt >= 0) commands.push_back(cmd::EditorSelect{requests.select_gt, false});
+  if (!requests.run_model_on.empty()) commands.push_back(cmd::RunModel{requests.run_model_on});
 }
 
 void load_font() {
@@ -212,26 +220,33 @@ int run_viewer(const ViewerOptions& options) {
   int status = 0;
   {
     DecodeService service(kCacheBytes);
+    DecodeServiceSource video(service);
+    TaskRegistry tasks([] { glfwPostEmptyEvent(); });  // a finished task wakes the UI
+    ViewerContext context{state, video, tasks};
     DropBox dropped;
     glfwSetWindowUserPointer(window, &dropped);
     glfwSetDropCallback(window, on_drop);
     FolderPicker dataset_picker, source_picker;
-    load_from_options(options, state, service);
+    state.recent_datasets = load_recent_datasets();
+    load_from_options(options, context);
     KeyMap keys = load_keymap(default_keymap_path());
-    for (const std::string& problem : keys.problems) std::fprintf(stderr, "idmscope: %s\n", problem.c_str());
-    if (!keys.problems.empty()) state.status = keys.problems.front() + (keys.problems.size() > 1 ? " (and more: see stderr)" : "");
+    for (const std::string& problem : keys.problems) notify(state, NoticeCode::KeymapProblem, Severity::Warning, "keys.json", problem);
     render::FrameTexture frame_texture;
     const CachedFrame* uploaded = nullptr;
     BrowserUi browser;
     VideoUi video_ui;
     TimelineUi timeline_ui;
     AnalysisUi analysis;
+    list_profiles(analysis);
+    NotificationUi notification_ui;
     int first_tab_frames = 0;  // --tab selects a bottom tab on the first frames only
     float browser_width = 560.0f, video_fraction = 0.6f;
     InferUi infer_ui;
     if (!state.dataset.clips.empty()) {
-      if (!options.clip_key.empty()) select_clip_by_key(state, service, options.clip_key);
-      set_grid_frame(state, options.grid_frame);
+      CommandQueue start;
+      if (!options.clip_key.empty()) start.push_back(cmd::SelectClipByKey{options.clip_key});
+      start.push_back(cmd::SeekGrid{options.grid_frame});
+      settle(context, std::move(start));
     }
     int frames_with_target = 0;
     bool native_requested = false;
@@ -244,13 +259,15 @@ int run_viewer(const ViewerOptions& options) {
     state.playing = options.play;
     const double started_s = glfwGetTime();
     double frame_started_s = started_s;
+    CommandQueue commands;         // this frame's, applied once after the UI is drawn
+    CommandQueue window_commands;  // the ones only the window can carry out (GL, the model run)
     while (!glfwWindowShouldClose(window)) {
       if (quit.requested()) glfwSetWindowShouldClose(window, 1);
       bool animating = state.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
-      if (!animating && settle_frames == 0 && (infer_busy(infer_ui) || analysis_export_busy(analysis))) {
-        // A model run or an export: refresh its progress ~60 times a second, leaving the CPU to
-        // the worker or the encoder.
+      if (!animating && settle_frames == 0 && (infer_busy(infer_ui) || analysis_export_busy(analysis) || tasks.any_running())) {
+        // A model run, an export or a task: refresh its progress ~60 times a second, leaving
+        // the CPU to the worker, the encoder or the task.
         // The wait ends 1/60 s after the last frame began, not 1/60 s after it ended: a frame
         // that took 20 ms to draw (software GL) is followed at once, keeping gaps near 17 ms.
         double wait_start = glfwGetTime();
@@ -260,7 +277,7 @@ int run_viewer(const ViewerOptions& options) {
         stats.count_wait(glfwGetTime() - wait_start);
       } else if (!animating && settle_frames == 0) {
         double wait_start = glfwGetTime();
-        double timeout_s = std::min(2.0, editor_seconds_until_autosave(state) + 0.01);  // issue 7: autosave is due
+        double timeout_s = std::min(2.0, editor_seconds_until_autosave(state) + 0.01);  // autosave is due
         if (options.quit_after_s > 0) timeout_s = std::min(timeout_s, std::max(0.0, started_s + options.quit_after_s - wait_start));
         glfwWaitEventsTimeout(timeout_s);
         double waited_s = glfwGetTime() - wait_start;
@@ -274,19 +291,15 @@ int run_viewer(const ViewerOptions& options) {
       frame_started_s = glfwGetTime();
       const double frame_cpu_start_s = thread_cpu_seconds();
       stats.begin();
-      for (const std::string& path : dropped.paths) open_path(state, service, path);
+      std::optional<FrameIoScope> no_file_io(std::in_place);  // a debug check: files are for tasks
+      for (const std::string& path : dropped.paths) commands.push_back(cmd::OpenPath{path});
       dropped.paths.clear();
-      drain_decode_events(state, service);
-      editor_sync(state);  // issue 7: follow the clip, autosave
       if (options.native_source_frame >= 0 && !native_requested && state.view.video) {
-        show_native(state, service, options.native_source_frame);
+        commands.push_back(cmd::ShowNative{options.native_source_frame});
         native_requested = true;
       }
       double now = glfwGetTime();
-      advance_playback(state, service, now - last_time);
-      poll_infer(state, infer_ui, now);
       step_analysis_exports(state, analysis);  // GL work of an MP4 export, outside the ImGui frame
-      last_time = now;
 
       // Upload only when the shown frame changes.
       const CachedFrame* shown = shown_frame(state);
@@ -298,8 +311,8 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      handle_keys(state, service, browser, keys, dataset_picker);
-      handle_analysis_keys(state, service, browser, analysis, keys);
+      handle_keys(state, browser, keys, dataset_picker, commands);
+      handle_analysis_keys(state, browser, keys, commands);
       handle_infer_keys(state, infer_ui, keys);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -307,13 +320,13 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::SetNextWindowSize(viewport->WorkSize);
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
-      draw_menu(state, service, dataset_picker, source_picker, analysis, video_ui.overlays);
+      draw_menu(state, dataset_picker, source_picker, analysis, video_ui.overlays, commands);
       ClipChoice run_choice{browser.order, marked_in_order(browser)};
       draw_infer_menu(state, infer_ui, run_choice);
-      draw_status(state);
+      draw_status_bar(state, tasks.snapshot(), infer_ui, analysis, notification_ui);
       std::string picked;
-      if (dataset_picker.draw(picked)) open_dataset(state, service, picked);
-      if (source_picker.draw(picked)) add_source(state, picked);
+      if (dataset_picker.draw(picked)) commands.push_back(cmd::OpenDataset{picked});
+      if (source_picker.draw(picked)) commands.push_back(cmd::AddSource{picked});
       ImVec2 size = ImGui::GetContentRegionAvail();
       browser_width = std::clamp(browser_width, 200.0f, size.x - 300.0f);
       ImGui::BeginChild("browser", ImVec2(browser_width, 0), true);
@@ -326,25 +339,25 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::BeginChild("right", ImVec2(0, 0), false);
       float right_height = ImGui::GetContentRegionAvail().y;
       video_fraction = std::clamp(video_fraction, 0.2f, 0.85f);
-      float editor_width = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.45f);  // issue 7: editor beside the video
+      float editor_width = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.45f);  // the editor beside the video
       ImGui::BeginChild("video", ImVec2(-editor_width, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
       draw_video(state, frame_texture.texture(), video_ui);
       ImGui::EndChild();
       ImGui::SameLine();
       ImGui::BeginChild("editor", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoNavInputs);  // Tab is ours
-      draw_editor(state);
+      draw_editor(state, commands);
       ImGui::EndChild();
       ImGui::Button("##split_h", ImVec2(-1, 6));  // drag to resize video vs timeline
       if (ImGui::IsItemActive()) video_fraction += ImGui::GetIO().MouseDelta.y / right_height;
       ImGui::BeginChild("timeline", ImVec2(0, 0), true);
-      draw_transport(state);
+      draw_transport(state, commands);
       ImGui::SameLine();
       ImGui::SetNextItemWidth(90);
       int goto_frame = state.grid_frame;
       if (ImGui::InputInt("go to", &goto_frame, 1, 5, ImGuiInputTextFlags_EnterReturnsTrue)) requests.seek_frame = goto_frame;
       ImGui::SameLine();
       ImGui::TextDisabled("profile %s   wheel: zoom  right-drag: pan", state.profile.name.c_str());
-      // Bottom tabs: the timeline, the metrics panel and the plots (issue 6).
+      // Bottom tabs: the timeline, the metrics panel, the plots and the notification log.
       if (ImGui::BeginTabBar("bottom_tabs")) {
         auto tab_flags = [&](const char* name) {
           return first_tab_frames < 2 && options.tab == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
@@ -354,11 +367,15 @@ int run_viewer(const ViewerOptions& options) {
           ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Metrics", nullptr, tab_flags("metrics"))) {
-          draw_metrics_panel(state, analysis);
+          draw_metrics_panel(state, analysis, commands);
           ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Plots", nullptr, tab_flags("plots"))) {
-          draw_plots_panel(state, analysis);
+          draw_plots_panel(state, analysis, commands);
+          ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Log", nullptr, tab_flags("log"))) {
+          draw_notification_log(state, notification_ui);
           ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
@@ -370,13 +387,18 @@ int run_viewer(const ViewerOptions& options) {
       draw_infer_window(state, infer_ui, run_choice);
       ImGui::Render();
 
-      // Commands are applied at the end of the frame.
-      if (requests.select_clip >= 0) select_clip(state, service, requests.select_clip);
-      if (requests.seek_frame >= 0) set_grid_frame(state, requests.seek_frame);
-      if (requests.native_frame >= 0 && requests.native_frame != state.view.native_source_frame) show_native(state, service, requests.native_frame);
-      apply_analysis_requests(state, analysis);
-      if (requests.select_gt >= 0) editor_select(state, requests.select_gt);
-      if (!requests.run_model_on.empty()) start_infer(state, infer_ui, requests.run_model_on);
+      // The one point where state changes: the frame's commands, then task results and decode
+      // events, then the derived values.
+      push_requests(requests, commands);
+      commands.push_back(cmd::AdvancePlayback{now - last_time});
+      last_time = now;
+      if (apply_frame(context, commands, window_commands) > 0) settle_frames = std::max(settle_frames, 2);  // show what changed
+      for (const Command& command : window_commands) {
+        apply_analysis_window_command(analysis, command);
+        if (const auto* run = std::get_if<cmd::RunModel>(&command)) start_infer(state, infer_ui, run->clips);
+      }
+      window_commands.clear();
+      poll_infer(state, infer_ui, now);
 
       int width = 0, height = 0;
       glfwGetFramebufferSize(window, &width, &height);
@@ -384,12 +406,15 @@ int run_viewer(const ViewerOptions& options) {
       glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      run_analysis_exports(state, analysis, video_ui.overlays, width, height);
+      run_analysis_exports(state, analysis, video_ui.overlays, width, height, tasks);
+      no_file_io.reset();
 
       if (options.screenshot) {
+        // Written after the frame (the window then closes): a test and demo feature.
         bool native_pending = options.native_source_frame >= 0 && (!native_requested || uploaded != state.view.native.get());
         bool ready = (state.dataset.clips.empty() || !state.view.video_error.empty() || (uploaded != nullptr && !native_pending)) &&
-                     !analysis_work_pending(analysis);  // a screenshot shows finished plots
+                     !tasks.any_running() &&  // a screenshot shows finished plots and scores
+                     (state.sources.empty() || state.metrics.current);
         if (ready && ++frames_with_target >= 3) {  // a few frames so the layout has settled
           std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
           render::read_framebuffer(width, height, pixels.data());
@@ -416,7 +441,22 @@ int run_viewer(const ViewerOptions& options) {
     }
     service.set_event_callback(nullptr);
     if (options.stats) stats.print(stderr);
-    editor_flush_before_leaving(state);  // issue 7: unsaved edits are written before the window goes
+    // Saves under way finish and land first; then unsaved edits are written before the window goes.
+    // Edits that waited for a save are applied (and saved) too.
+    CommandQueue last;
+    do {
+      tasks.wait_idle();
+      tasks.drain(last);
+      for (size_t i = 0; i < last.size(); ++i) {
+        if (is_editor_command(last[i])) apply_editor_command(context, last[i]);
+        if (!state.editor.save_in_flight && !state.deferred_editor.empty()) {
+          for (Command& deferred : state.deferred_editor) last.push_back(std::move(deferred));
+          state.deferred_editor.clear();
+        }
+      }
+      last.clear();
+    } while (state.editor.save_in_flight || tasks.any_running());
+    editor_flush_before_leaving(state);
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

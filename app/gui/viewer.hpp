@@ -13,7 +13,7 @@ struct ViewerOptions {
   std::string clip_key;                  // start on this clip (default: the first)
   int grid_frame = 0;
   int native_source_frame = -1;          // start on this native frame instead (-1: the grid)
-  std::string tab = "timeline";          // bottom tab shown first: timeline, metrics or plots
+  std::string tab = "timeline";          // bottom tab shown first: timeline, metrics, plots or log
   std::optional<std::string> screenshot;  // save the window as PNG once the frame is shown, then quit
   std::optional<std::string> frame_dump;  // with screenshot: also save the shown frame as converted on the GPU
   bool stats = false;                     // print UI frame-time percentiles on exit

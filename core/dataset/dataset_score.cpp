@@ -52,11 +52,12 @@ std::string csv_field(const std::string& text) {
 
 }  // namespace
 
-ClipEvaluationInput dataset_clip_input(const Dataset& dataset, const DatasetClip& clip, const PredictionSet& predictions) {
+ClipEvaluationInput dataset_clip_input(const DatasetClip& clip, const AnnotationsFile& annotations, const OverridesFile& overrides,
+                                       const PredictionSet& predictions) {
   ClipEvaluationInput input;
   input.log = &clip.log;
-  if (auto it = dataset.overrides.clips.find(clip.key); it != dataset.overrides.clips.end()) input.overrides = &it->second;
-  if (auto it = dataset.annotations.clips.find(clip.key); it != dataset.annotations.clips.end()) input.labels = &it->second;
+  if (auto it = overrides.clips.find(clip.key); it != overrides.clips.end()) input.overrides = &it->second;
+  if (auto it = annotations.clips.find(clip.key); it != annotations.clips.end()) input.labels = &it->second;
   if (auto it = predictions.by_clip.find(clip.key); it != predictions.by_clip.end()) input.predictions = &it->second;
   input.grid_frames = clip_grid_frames(clip);
   input.width = clip_width(clip);
@@ -65,11 +66,18 @@ ClipEvaluationInput dataset_clip_input(const Dataset& dataset, const DatasetClip
 }
 
 DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile) {
+  return score_dataset(dataset.clips, dataset.annotations, dataset.overrides, predictions, profile);
+}
+
+DatasetScore score_dataset(const std::vector<DatasetClip>& clips, const AnnotationsFile& annotations, const OverridesFile& overrides,
+                           const PredictionSet& predictions, const ScoringProfile& profile,
+                           const std::function<bool(size_t, size_t)>& keep_going) {
   DatasetScore out;
   out.profile = profile;
   out.source_name = predictions.name;
   MouseFrameSet pooled;
-  for (const DatasetClip& clip : dataset.clips) {
+  for (const DatasetClip& clip : clips) {
+    if (keep_going && !keep_going(out.clips.size(), clips.size())) break;
     DatasetClipScore score;
     score.key = clip.key;
     score.tag = clip.log.tag;
@@ -84,7 +92,7 @@ DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predicti
       out.clips.push_back(std::move(score));
       continue;
     }
-    ClipEvaluationInput input = dataset_clip_input(dataset, clip, predictions);
+    ClipEvaluationInput input = dataset_clip_input(clip, annotations, overrides, predictions);
     auto found = predictions.by_clip.find(clip.key);
     score.evaluation = evaluate_clip(input, profile);
     score.warnings = score.evaluation.warnings;

@@ -3,6 +3,7 @@
 // and mouse metrics pooled over the frames of all clips.
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,14 @@ struct DatasetScore {
 DatasetScore score_dataset(const Dataset& dataset, const PredictionSet& predictions, const ScoringProfile& profile);
 
 // What score_dataset evaluates a loaded clip with (the sweep uses the same).
-ClipEvaluationInput dataset_clip_input(const Dataset& dataset, const DatasetClip& clip, const PredictionSet& predictions);
+ClipEvaluationInput dataset_clip_input(const DatasetClip& clip, const AnnotationsFile& annotations, const OverridesFile& overrides,
+                                       const PredictionSet& predictions);
+// The same from the dataset's parts, for a caller that keeps its own copies of the side files
+// (the viewer's scoring task). `keep_going`, when given, is asked after each clip with (clips
+// done, clips total); false stops early (the result is then incomplete and must be dropped).
+DatasetScore score_dataset(const std::vector<DatasetClip>& clips, const AnnotationsFile& annotations, const OverridesFile& overrides,
+                           const PredictionSet& predictions, const ScoringProfile& profile,
+                           const std::function<bool(size_t, size_t)>& keep_going = {});
 
 nlohmann::ordered_json dataset_score_json(const DatasetScore& score);
 std::string dataset_score_csv(const DatasetScore& score);

@@ -1,4 +1,5 @@
 #include "io/atomic_write.hpp"
+#include "io/frame_io_guard.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ bool write_file_atomically(const std::filesystem::path& target, std::string_view
     error = "cannot write " + target.string() + ": " + step + ": " + std::strerror(errno);
     return false;
   };
+  note_file_access("write", target);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fail("create temp file");
   if (!write_all(fd, content) || ::fsync(fd) != 0) {

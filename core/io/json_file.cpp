@@ -1,4 +1,5 @@
 #include "io/json_file.hpp"
+#include "io/frame_io_guard.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -139,6 +140,7 @@ bool read_json_text(const std::filesystem::path& path, uint64_t max_bytes, JsonT
     error = "not a regular file (a FIFO, device or socket), not read";
     return false;
   }
+  note_file_access("read", path);
   // O_NONBLOCK: should the file be swapped for a FIFO after the check, open does not wait for a writer.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {

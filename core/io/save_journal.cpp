@@ -1,4 +1,5 @@
 #include "io/save_journal.hpp"
+#include "io/frame_io_guard.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 bool read_side_file_bytes(const fs::path& path, bool& present, std::string& bytes, std::string& error) {
   present = false;
   bytes.clear();
+  note_file_access("read", path);
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; it is refused below.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {

@@ -200,5 +200,107 @@ class Editor(unittest.TestCase):
         self.assertEqual(load(annotations_path)[key], {str(rows[i][0]): "ambiguous" for i in (1, 2, 3)})
 
 
+    def test_metrics_after_label_and_edit_equal_score_on_the_saved_files(self):
+        # Label one action and edit another's detail with the keyboard, then Export > metrics
+        # JSON: the Metrics panel's dataset rows (per type, overall, mouse) and its A-vs-B table
+        # must equal `idmscope score --dataset` run on the side files the viewer saved.
+        if not shutil.which("xdotool") or not shutil.which("import"):
+            self.skipTest("xdotool or ImageMagick not installed")
+        key = self.keys[0]
+        self.without_labels(key)
+        rows = self.gt_rows(key)
+        # Actions in the frames every profile scores (the protocol's windows skip frames 0-1).
+        scored = [i for i, row in enumerate(rows) if 5 <= row[1] < 20 and row[2] != "MouseMove"]
+        self.assertGreaterEqual(len(scored), 2)
+        first = scored[0]
+        second = rows[first + 1]  # labelling moves the selection to the next unlabelled action
+        typed, new_detail = {"KeyPress": (("Ctrl+J", ""), "Ctrl+J"), "MouseClick": (("Rig", ""), "Right"),
+                             "MouseScroll": (("d", ""), "down")}[second[2]]
+        if new_detail == second[3]:
+            typed, new_detail = {"KeyPress": (("Ctrl+K", ""), "Ctrl+K"), "MouseClick": (("Mid", ""), "Middle"),
+                                 "MouseScroll": (("u", ""), "up")}[second[2]]
+        sources = [os.path.join(self.dataset, "predictions", "good.json"), os.path.join(self.dataset, "predictions", "weak.json")]
+        live = os.path.join(self.tmp, "metrics_live")
+        os.makedirs(live, exist_ok=True)
+        before = os.path.join(live, "before.score.json")
+        subprocess.run([BINARY, "score", "--dataset", self.dataset, "--predictions", sources[0], "--json", before, "--quiet"],
+                       check=True, capture_output=True, timeout=120)
+        press = "sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.4; "
+        # A click on its row selects the action (1600x1000 layout: row i at y = 114 + 20 i).
+        click = f"xdotool mousemove 1198 {114 + 20 * first}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.3"
+        steps = [("shell", click), "4", "e", "ctrl+a", ("type", typed[0]), "Tab", ("type", typed[1]), "Return", ("sleep", 1.5)]
+        parts = []
+        for step in steps:
+            if isinstance(step, tuple) and step[0] == "shell":
+                parts.append(step[1])
+            elif isinstance(step, str):
+                parts.append(f"xdotool keydown {step}; sleep 0.15; xdotool keyup {step}; sleep 0.3")
+            elif step[0] == "type":
+                parts.append(f"xdotool type --delay 120 '{step[1]}'; sleep 0.3")
+            else:
+                parts.append(f"sleep {step[1]}")
+        exported = os.path.join(live, "idmscope-exports", os.path.basename(self.dataset) + "_metrics.json")
+        script = (
+            f"IDMSCOPE_FRAME_IO_GUARD=abort {BINARY} {self.dataset} --clip {key} --size 1600x1000 --tab metrics "
+            f"--predictions {sources[0]} --predictions {sources[1]} & pid=$!; "
+            "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
+            "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
+            + "; ".join(parts) +
+            # Export > Export metrics JSON (the fifth item).
+            "; xdotool mousemove 123 11; " + press + "xdotool mousemove 190 119; " + press +
+            f"for i in $(seq 100); do [ -f {exported} ] && break; sleep 0.1; done; sleep 0.3; "
+            f"import -window root {os.path.join(live, 'screen.png')}; kill $pid; wait $pid; echo $? > {os.path.join(live, 'status')}"
+        )
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=180, cwd=live)
+        with open(os.path.join(live, "status")) as f:
+            self.assertEqual(f.read().strip(), "0", result.stderr)  # no abort: no file I/O inside a frame
+        self.assertNotIn("file I/O inside a UI frame", result.stderr)
+        self.assertTrue(os.path.exists(exported), result.stderr)
+        saved = load(os.path.join(self.dataset, "annotations.json"))
+        self.assertEqual(saved[key], {str(rows[first][0]): "not_predictable"})
+        self.assertEqual(dict((r[0], r[3]) for r in self.gt_rows(key))[second[0]], new_detail)
+        panel = load(exported)
+
+        def close(actual, expected, where):
+            if expected is None:
+                self.assertIsNone(actual, where)
+            else:
+                self.assertAlmostEqual(actual, expected, 9, where)
+
+        cli = []
+        for source in sources:
+            out = os.path.join(live, os.path.basename(source) + ".score.json")
+            subprocess.run([BINARY, "score", "--dataset", self.dataset, "--predictions", source, "--json", out, "--quiet"],
+                           check=True, capture_output=True, timeout=120)
+            cli.append(load(out))
+        self.assertEqual(len(panel["sources"]), 2)
+        for shown, expected in zip(panel["sources"], cli):
+            dataset = shown["dataset"]
+            for name in ("tp", "fp", "fn", "neutral"):
+                self.assertEqual(dataset["overall"][name], expected["overall"][name], (shown["source"], name))
+            for type_name, counts in expected["per_type"].items():
+                for name in ("tp", "fp", "fn", "neutral"):
+                    self.assertEqual(dataset["per_type"][type_name][name], counts[name], (shown["source"], type_name, name))
+                for name in ("precision", "recall", "f1"):
+                    close(dataset["per_type"][type_name][name], counts[name], (shown["source"], type_name, name))
+            for name in ("frame_f1", "r2", "cosine", "l2", "dir_acc", "frames"):
+                close(dataset["mouse"][name], expected["mouse"][name], (shown["source"], "mouse", name))
+        # A vs B: every row's A and B are the CLI's numbers for the two sources.
+        a, b = cli
+        expected_rows = {}
+        for type_name in a["per_type"]:
+            for short, name in (("P", "precision"), ("R", "recall"), ("F1", "f1")):
+                expected_rows[f"{type_name} {short}"] = (a["per_type"][type_name][name], b["per_type"][type_name][name])
+        expected_rows["overall F1"] = (a["overall"]["f1"], b["overall"]["f1"])
+        for short, name in (("frame F1", "frame_f1"), ("R2", "r2"), ("cosine", "cosine"), ("L2 (lower is better)", "l2"), ("DirAcc", "dir_acc")):
+            expected_rows["mouse " + short] = (a["mouse"][name], b["mouse"][name])
+        shown_rows = {row["metric"]: row for row in panel["a_vs_b"]["rows"]}
+        self.assertEqual(set(shown_rows), set(expected_rows))
+        for metric, (value_a, value_b) in expected_rows.items():
+            close(shown_rows[metric]["a"], value_a, metric)
+            close(shown_rows[metric]["b"], value_b, metric)
+        # The edits moved the dataset numbers (else this test proves nothing).
+        self.assertNotEqual(load(before)["overall"], cli[0]["overall"])
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

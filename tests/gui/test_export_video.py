@@ -16,6 +16,8 @@ import unittest
 
 BINARY = os.path.abspath(os.environ.get("IDMSCOPE_BIN", "build/app/idmscope"))
 XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
+# Every viewer started here aborts if its UI thread reads or writes a file inside a frame.
+os.environ.setdefault("IDMSCOPE_FRAME_IO_GUARD", "abort")
 WIDTH, HEIGHT = 320, 200
 DILATE_PX = 0          # the mask is exact: every pixel an overlay touched has alpha in the overlay-only pass
 SAME_WITHIN = 2        # outside the overlays: RGB->YUV->RGB rounding only (--lossless: 4:4:4, crf 0)

@@ -13,6 +13,8 @@ import zlib
 
 BINARY = os.environ.get("IDMSCOPE_BIN", "build/app/idmscope")
 XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
+# Every viewer started here aborts if its UI thread reads or writes a file inside a frame.
+os.environ.setdefault("IDMSCOPE_FRAME_IO_GUARD", "abort")
 
 
 def read_png(path):
