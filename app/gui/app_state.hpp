@@ -21,7 +21,7 @@
 #include "state/revisions.hpp"
 #include "video/decode_service.hpp"
 #include "editor_state.hpp"
-#include "overlay.hpp"
+#include "clip_motions.hpp"
 
 namespace idm::gui {
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/clip_motion.hpp"
+#include "clip_motions.hpp"
 #include "analysis/overlay_geometry.hpp"
 #include "dataset/dataset.hpp"
 #include "dataset/prediction_source.hpp"
@@ -47,11 +48,6 @@ struct OverlayScene {
 
 // The motions come from `motions` when given (computed once per clip and source set: a source
 // may hold a million predictions), else they are computed here.
-struct ClipMotions {
-  analysis::ClipMotion gt;
-  std::vector<analysis::ClipMotion> sources;  // per source, in the order given
-};
-ClipMotions compute_clip_motions(const Dataset& dataset, int clip_index, const std::vector<const PredictionSet*>& sources, double fps);
 OverlayScene make_overlay_scene(const Dataset& dataset, int clip_index, const std::vector<const PredictionSet*>& sources,
                                 const std::vector<const ClipEvaluation*>& evaluations, const ClipEvaluation* gt_only, int grid_frame,
                                 int grid_frames, double fps, const ClipMotions* motions = nullptr);
