@@ -163,7 +163,8 @@ class RunModel(unittest.TestCase):
         self.assertEqual(saved["baseline"]["concurrency"], 3)
         self.assertTrue(saved["baseline"]["mine"])
         self.assertEqual(saved["baseline"]["frames"], {"burn_labels": True})  # max_edge_px removed
-        self.assertFalse(os.path.exists(os.path.join(self.dataset, ".idmscope")))  # saving ran nothing
+        # Saving ran no model: no prediction store (the probe index, .idmscope/index.json, may exist).
+        self.assertFalse(os.path.exists(os.path.join(self.dataset, ".idmscope", "predictions")))
 
     def test_run_on_the_marked_clips(self):
         # On clip 0: Ctrl+click clip 1 marks both (the shown clip joins, as in file managers),
