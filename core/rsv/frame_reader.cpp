@@ -1,5 +1,7 @@
 #include "rsv/frame_reader.hpp"
 
+#include "video/rgba_converter.hpp"
+
 extern "C" {
 #include <libavutil/frame.h>
 #include <libavutil/pixfmt.h>
@@ -26,12 +28,6 @@ VideoFacts facts_of(const FrameIndex& index) {
     facts.fps = 1e6 / static_cast<double>(durations[durations.size() / 2]);
   }
   return facts;
-}
-
-// The ffmpeg CLI's scale filter: the frame's matrix tag (unknown ones as BT.601) and range.
-const int* coefficients_for(int colorspace) {
-  if (colorspace < 1 || colorspace > 10 || colorspace == AVCOL_SPC_YCGCO) colorspace = AVCOL_SPC_BT470BG;
-  return sws_getCoefficients(colorspace);
 }
 
 }  // namespace
@@ -65,22 +61,8 @@ bool FrameReader::convert(std::vector<uint8_t>& rgb, std::string& error) {
   if (!context_ || frame.format != configured_format_ || frame.colorspace != configured_colorspace_ ||
       frame.color_range != configured_range_ || frame.width != facts_.width || frame.height != facts_.height) {
     sws_freeContext(context_);
-    // SWS_BICUBIC: the CLI's default sws_flags (same size, so only the colour path matters).
-    context_ = sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), frame.width,
-                              frame.height, AV_PIX_FMT_RGB24, SWS_BICUBIC, nullptr, nullptr, nullptr);
-    if (!context_) {
-      error = "cannot convert pixel format " + std::to_string(frame.format) + " to RGB";
-      return false;
-    }
-    int* inv_table = nullptr;
-    int* table = nullptr;
-    int src_full = 0, dst_full = 0, brightness = 0, contrast = 0, saturation = 0;
-    if (sws_getColorspaceDetails(context_, &inv_table, &src_full, &table, &dst_full, &brightness, &contrast,
-                                 &saturation) >= 0) {
-      if (frame.color_range != AVCOL_RANGE_UNSPECIFIED) src_full = frame.color_range == AVCOL_RANGE_JPEG;
-      sws_setColorspaceDetails(context_, coefficients_for(frame.colorspace), src_full, table, dst_full, brightness,
-                               contrast, saturation);
-    }
+    context_ = make_cli_converter(frame, AV_PIX_FMT_RGB24, error);
+    if (!context_) return false;
     configured_format_ = frame.format;
     configured_colorspace_ = frame.colorspace;
     configured_range_ = frame.color_range;

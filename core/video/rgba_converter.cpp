@@ -2,6 +2,7 @@
 
 extern "C" {
 #include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/pixfmt.h>
 #include <libswscale/swscale.h>
 }
@@ -19,27 +20,33 @@ const int* coefficients_for(int colorspace) {
 
 }  // namespace
 
-RgbaConverter::~RgbaConverter() { sws_freeContext(context_); }
-
-bool RgbaConverter::configure(const AVFrame& frame, std::string& error) {
-  sws_freeContext(context_);
+SwsContext* make_cli_converter(const AVFrame& frame, int target_format, std::string& error) {
   // SWS_BICUBIC: the ffmpeg CLI's default sws_flags for filter graphs.
-  context_ = sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), frame.width,
-                            frame.height, AV_PIX_FMT_RGBA, SWS_BICUBIC, nullptr, nullptr, nullptr);
-  if (!context_) {
-    error = "cannot convert pixel format " + std::to_string(frame.format) + " to RGBA";
-    return false;
+  SwsContext* context = sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), frame.width,
+                                       frame.height, static_cast<AVPixelFormat>(target_format), SWS_BICUBIC, nullptr, nullptr, nullptr);
+  if (!context) {
+    error = std::string("cannot convert pixel format ") + std::to_string(frame.format) + " to " +
+            av_get_pix_fmt_name(static_cast<AVPixelFormat>(target_format));
+    return nullptr;
   }
   int* inv_table = nullptr;
   int* table = nullptr;
   int src_full = 0, dst_full = 0, brightness = 0, contrast = 0, saturation = 0;
-  if (sws_getColorspaceDetails(context_, &inv_table, &src_full, &table, &dst_full, &brightness, &contrast,
-                               &saturation) >= 0) {
+  if (sws_getColorspaceDetails(context, &inv_table, &src_full, &table, &dst_full, &brightness, &contrast, &saturation) >= 0) {
     // An untagged range keeps swscale's choice (limited, or full for yuvj* formats).
     if (frame.color_range != AVCOL_RANGE_UNSPECIFIED) src_full = frame.color_range == AVCOL_RANGE_JPEG;
-    sws_setColorspaceDetails(context_, coefficients_for(frame.colorspace), src_full, table, dst_full, brightness,
-                             contrast, saturation);
+    sws_setColorspaceDetails(context, coefficients_for(frame.colorspace), src_full, table, dst_full, brightness, contrast,
+                             saturation);
   }
+  return context;
+}
+
+RgbaConverter::~RgbaConverter() { sws_freeContext(context_); }
+
+bool RgbaConverter::configure(const AVFrame& frame, std::string& error) {
+  sws_freeContext(context_);
+  context_ = make_cli_converter(frame, AV_PIX_FMT_RGBA, error);
+  if (!context_) return false;
   width_ = frame.width;
   height_ = frame.height;
   format_ = frame.format;

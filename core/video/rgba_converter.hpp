@@ -10,6 +10,11 @@ struct SwsContext;
 
 namespace idm {
 
+// A swscale context that converts frames like `frame` to `target_format` (an AVPixelFormat)
+// the way the ffmpeg CLI's filters do: bicubic, the frame's colour matrix (untagged or unknown:
+// BT.601) and its range (untagged: swscale's choice). Null with error when swscale cannot.
+SwsContext* make_cli_converter(const AVFrame& frame, int target_format, std::string& error);
+
 class RgbaConverter {
  public:
   RgbaConverter() = default;
