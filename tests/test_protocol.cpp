@@ -71,7 +71,10 @@ TEST_CASE("protocol_cases: counts, neutral, mouse metrics and warnings") {
     ClipEvaluation result = evaluate_clip(input, profile);
 
     const auto& expected = expected_case["expected"];
-    for (const auto& [type_name, counts] : expected["per_type"].items()) {
+    for (const auto& item : expected["per_type"].items()) {
+      // A named copy: clang 14 rejects a structured binding inside CAPTURE's lambda.
+      const std::string type_name = item.key();
+      const auto& counts = item.value();
       CAPTURE(type_name);
       ActionType type;
       REQUIRE(parse_action_type(type_name, type));
