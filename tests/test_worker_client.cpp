@@ -117,6 +117,8 @@ TEST_CASE("worker client: crash, hang, garbage, early exit, no hello and a wrong
   expect_fault("exit-on-run", "exit code 3");
   expect_fault("no-hello", "no hello", false);
   expect_fault("bad-version", "protocol version 99", false);
+  // A worker from before the rollout request: refused at hello, saying why.
+  expect_fault("old-version", "an older worker: it has no rollout request", false);
 }
 
 TEST_CASE("worker client: a worker that ignores shutdown is killed and reaped") {
