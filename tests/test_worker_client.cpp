@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "infer/worker_client.hpp"
+#include "worker/protocol.hpp"
 
 using namespace idm::infer;
 
@@ -66,7 +67,7 @@ TEST_CASE("worker client: a healthy worker answers runs, heartbeats and shuts do
   pid_t pid = client.pid();
   nlohmann::json hello = wait_for(client, "hello");
   REQUIRE(hello.is_object());
-  CHECK(hello["protocol"] == 1);
+  CHECK(hello["protocol"] == idm::worker::kProtocolVersion);
   CHECK(client.state() == WorkerState::Ready);
   int64_t id = client.send_request({{"type", "run"}, {"clip", {{"key", "rec/clip_001"}}}});
   REQUIRE(id > 0);
