@@ -41,7 +41,7 @@ const char* kBenchHelp =
     "  idmscope bench video VIDEO... [--fps 5] [--repeat 3] [--threads N]   (see bench video --help)\n"
     "  idmscope bench infer [--concurrency 8] [--latency-ms 200] [--requests 96]   (see bench infer --help)\n"
     "  idmscope bench rsv DIR [--layer2 N] [--repeat R]   (see bench rsv --help)\n"
-    "  idmscope bench rollout [--k 4] [--latency-ms 400]   (K concurrent rollout programs through the worker)\n"
+    "  idmscope bench rollout [--k 4] [--latency-ms 1000]   (K concurrent rollout programs through the worker)\n"
     "  idmscope bench open DIR   (dataset open: list and fill, cold and warm, against find; see bench open --help)\n"
     "\n"
     "  Times the reference rescore of a results file (what `idmscope score --results` does:\n"
