@@ -22,6 +22,7 @@ int run_rsv_import(int argc, char** argv);
 int run_rsv_eval(int argc, char** argv);
 int run_rsv_rollout(int argc, char** argv);
 int run_rsv_score(int argc, char** argv);
+int run_rsv_predict(int argc, char** argv);
 int run_synth_rsv(int argc, char** argv);
 int run_bench_rsv(int argc, char** argv);
 int run_bench_rollout(int argc, char** argv);

@@ -7,11 +7,13 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "cli_rsv.hpp"
 #include "infer/frame_image.hpp"
 #include "io/atomic_write.hpp"
+#include "rsv_eval/action_baseline.hpp"
 #include "rsv_eval/action_score.hpp"
 #include "rsv_eval/eval.hpp"
 #include "rsv_eval/eval_report.hpp"
@@ -125,7 +127,73 @@ const char* kScoreHelp =
     "  the predicted actions drive from the root (the kinematics of --table).\n"
     "  Exit: 0 every trajectory scored, 1 some have no usable prediction (listed), 2 cannot run.\n";
 
+const char* kPredictHelp =
+    "usage: idmscope rsv predict DIR --out FILE [--splits S[,S...]]\n"
+    "  The built-in classical-vision baseline: predicts every trajectory's actions from its frames (per step, the\n"
+    "  first and last frame in gray at 96 px: a global horizontal shift = turn, vertical = look, floor parallax =\n"
+    "  strafe, floor expansion = forward/backward, nothing = no_op) and writes {key: {\"actions\": [...]}} for\n"
+    "  `rsv score DIR --predictions FILE`. Exit: 0 written, 1 some videos could not be read (listed), 2 cannot run.\n";
+
 }  // namespace
+
+int run_rsv_predict(int argc, char** argv) {
+  Args args(argc, argv, 3);
+  if (args.wants_help()) {
+    std::fputs(kPredictHelp, stdout);
+    return 0;
+  }
+  auto out = args.value("--out");
+  std::vector<std::string> split_values = args.values("--splits");
+  rsv::CheckSettings load;
+  load.table = load_table_option(args);
+  auto positional = args.positionals();
+  args.finish();
+  if (positional.size() != 1) throw UsageError{"expected one release folder (see --help)"};
+  if (!out) throw UsageError{"--out FILE is required"};
+  std::set<std::string> splits;
+  for (const std::string& value : split_values) {
+    size_t begin = 0;
+    while (true) {
+      size_t comma = value.find(',', begin);
+      std::string name = value.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+      if (!name.empty()) splits.insert(name);
+      if (comma == std::string::npos) break;
+      begin = comma + 1;
+    }
+  }
+  av_log_set_level(AV_LOG_FATAL);
+  rsv::Release release;
+  std::string error;
+  if (!rsv::scan_release(positional[0], release, error)) {
+    std::fprintf(stderr, "idmscope rsv predict: %s\n", error.c_str());
+    return 2;
+  }
+  load.probe_videos = true;
+  load.layer2 = false;
+  std::vector<rsv::LoadedItem> loaded = rsv::load_items(release, load);
+  nlohmann::ordered_json document = nlohmann::ordered_json::object();
+  int failed = 0;
+  for (const rsv::LoadedItem& item : loaded) {
+    if (!splits.empty() && !splits.count(item.item->split)) continue;
+    for (const rsv::LoadedMember& member : item.members) {
+      std::vector<std::string> actions;
+      int steps = member.meta.total_steps > 0 ? member.meta.total_steps : 40;
+      int per_step = member.meta.frames_per_step > 0 ? member.meta.frames_per_step : 9;
+      if (member.files.video_path.empty() || !rsv_eval::predict_actions_classical(member.files.video_path, steps, per_step, actions, error)) {
+        ++failed;
+        std::printf("E %s: %s\n", member.files.key.c_str(), member.files.video_path.empty() ? "no video" : error.c_str());
+        continue;
+      }
+      document[member.files.key] = {{"actions", actions}};
+    }
+  }
+  if (!write_file_atomically(*out, document.dump(1) + "\n", error)) {
+    std::fprintf(stderr, "idmscope rsv predict: %s\n", error.c_str());
+    return 2;
+  }
+  std::printf("predicted %zu trajectories (classical baseline) -> %s\n", document.size(), out->c_str());
+  return failed ? 1 : 0;
+}
 
 int run_rsv_score(int argc, char** argv) {
   Args args(argc, argv, 3);

@@ -61,6 +61,7 @@ fs::path gt_file(const fs::path& release, const std::string& key, const std::str
 }
 
 bool write_png(const fs::path& path, const std::vector<uint8_t>& rgb, int width, int height) {
+  stbi_write_png_compression_level = 1;  // lossless either way; the suite writes thousands of frames
   return stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3) != 0;
 }
 
