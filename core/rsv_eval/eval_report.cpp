@@ -69,8 +69,12 @@ std::string relation_ranking(const std::vector<std::pair<std::string, std::optio
     if (value) present.emplace_back(name, *value);
   }
   std::stable_sort(present.begin(), present.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  // Cells within 0.005 dB (equal as printed) are ties: "Inv = Loop > Equiv".
   std::string text;
-  for (const auto& [name, value] : present) text += (text.empty() ? "" : " > ") + name;
+  for (size_t i = 0; i < present.size(); ++i) {
+    if (i) text += present[i - 1].second - present[i].second < 0.005 ? " = " : " > ";
+    text += present[i].first;
+  }
   return text.empty() ? "-" : text;
 }
 

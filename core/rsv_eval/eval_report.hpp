@@ -20,8 +20,8 @@ std::string eval_markdown(const EvalResult& result, const std::vector<TableRow>&
                           const std::vector<std::string>& tiers);
 std::string eval_csv(const std::vector<TableRow>& rows);
 
-// "Loop > Equiv > Inv" (highest PSNR first; the last is the hardest relation); cells without a
-// value are left out.
+// "Loop > Equiv > Inv" (highest PSNR first; the last is the hardest relation), "=" between cells
+// equal as printed (0.01 dB); cells without a value are left out.
 std::string relation_ranking(const std::vector<std::pair<std::string, std::optional<double>>>& cells);
 
 }  // namespace idm::rsv_eval

@@ -86,4 +86,5 @@ TEST_CASE("relation ranking: highest first, missing cells left out") {
   CHECK(relation_ranking({{"Inv", 11.08}, {"Loop", 11.03}, {"Equiv", 13.24}}) == "Equiv > Inv > Loop");
   CHECK(relation_ranking({{"Inv", std::nullopt}, {"Loop", 3.0}}) == "Loop");
   CHECK(relation_ranking({}) == "-");
+  CHECK(relation_ranking({{"Inv", 100.0}, {"Loop", 100.0}, {"Equiv", 18.8}}) == "Inv = Loop > Equiv");
 }
