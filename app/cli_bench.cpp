@@ -41,6 +41,7 @@ const char* kBenchHelp =
     "  idmscope bench video VIDEO... [--fps 5] [--repeat 3] [--threads N]   (see bench video --help)\n"
     "  idmscope bench infer [--concurrency 8] [--latency-ms 200] [--requests 96]   (see bench infer --help)\n"
     "  idmscope bench rsv DIR [--layer2 N] [--repeat R]   (see bench rsv --help)\n"
+    "  idmscope bench rollout [--k 4] [--latency-ms 1000]   (K concurrent rollout programs through the worker)\n"
     "  idmscope bench open DIR   (dataset open: list and fill, cold and warm, against find; see bench open --help)\n"
     "\n"
     "  Times the reference rescore of a results file (what `idmscope score --results` does:\n"
@@ -269,8 +270,10 @@ int run_bench(int argc, char** argv) {
   if (name == "video") return run_bench_video(argc, argv);
   if (name == "infer") return run_bench_infer(argc, argv);
   if (name == "rsv") return run_bench_rsv(argc, argv);
+  if (name == "rollout") return run_bench_rollout(argc, argv);
+  if (name == "rollout-model") return run_bench_rollout_model(argc, argv);  // the program `bench rollout` runs
   if (name == "open") return run_bench_open(argc, argv);
-  if (name != "score") throw UsageError{"unknown benchmark '" + name + "' (available: score, video, infer, rsv, open)"};
+  if (name != "score") throw UsageError{"unknown benchmark '" + name + "' (available: score, video, infer, rsv, rollout, open)"};
   Args args(argc, argv, 3);
   if (args.wants_help()) {
     std::fputs(kBenchHelp, stdout);

@@ -28,11 +28,16 @@ namespace idm::cli {
 namespace {
 
 const char* kRsvHelp =
-    "usage: idmscope rsv <summary|check|conventions> DIR [options]   (each takes --help)\n"
+    "usage: idmscope rsv <summary|check|conventions|import|rollout|eval|score|predict> DIR [options]   (each takes --help)\n"
     "  DIR: result_dataset/, its parent, one split folder, or a flat folder of run_* files.\n"
     "  summary      a table per split: files, relations, pairs, structure, collisions, frames\n"
     "  check        Layer 1 (poses) and Layer 2 (endpoint pixels) of every item\n"
-    "  conventions  each action's measured body-frame delta and a verdict on each assumption\n";
+    "  conventions  each action's measured body-frame delta and a verdict on each assumption\n"
+    "  import       copy a world model's rollouts (mp4s or PNG folders) into DIR/.idmscope/rollouts/RUN\n"
+    "  rollout      run a world model's program on every trajectory (through the worker) into a rollout run\n"
+    "  eval         the card's tables for rollout runs: GT-anchored and self-consistency PSNR per relation\n"
+    "  score        an IDM's predicted actions: step accuracy, per-action P/R/F1, confusion, path error\n"
+    "  predict      the classical-vision baseline's predicted actions (image shift, parallax, expansion per step)\n";
 
 const char* kCheckHelp =
     "usage: idmscope rsv check DIR [--json OUT] [--endpoints video-ends|closure|S,E] [--phase start|end|inclusive]\n"
@@ -407,7 +412,12 @@ int run_rsv(int argc, char** argv) {
   if (sub == "summary") return run_rsv_summary(argc, argv);
   if (sub == "check") return run_rsv_check(argc, argv);
   if (sub == "conventions") return run_rsv_conventions(argc, argv);
-  throw UsageError{"unknown rsv command '" + sub + "' (summary, check, conventions)"};
+  if (sub == "import") return run_rsv_import(argc, argv);
+  if (sub == "eval") return run_rsv_eval(argc, argv);
+  if (sub == "rollout") return run_rsv_rollout(argc, argv);
+  if (sub == "score") return run_rsv_score(argc, argv);
+  if (sub == "predict") return run_rsv_predict(argc, argv);
+  throw UsageError{"unknown rsv command '" + sub + "' (summary, check, conventions, import, eval, rollout, score, predict)"};
 }
 
 }  // namespace idm::cli

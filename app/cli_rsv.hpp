@@ -18,7 +18,14 @@ void end_progress_line();
 int run_rsv_summary(int argc, char** argv);
 int run_rsv_check(int argc, char** argv);
 int run_rsv_conventions(int argc, char** argv);
+int run_rsv_import(int argc, char** argv);
+int run_rsv_eval(int argc, char** argv);
+int run_rsv_rollout(int argc, char** argv);
+int run_rsv_score(int argc, char** argv);
+int run_rsv_predict(int argc, char** argv);
 int run_synth_rsv(int argc, char** argv);
 int run_bench_rsv(int argc, char** argv);
+int run_bench_rollout(int argc, char** argv);
+int run_bench_rollout_model(int argc, char** argv);
 
 }  // namespace idm::cli

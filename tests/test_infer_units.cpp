@@ -534,6 +534,28 @@ TEST_CASE("worker requests are checked field by field before the worker reads th
   rejects({{"type", "cancel"}, {"id", "all"}}, "cancel.id");
   CHECK(worker::validate_request({{"type", "cancel"}}, error));
   CHECK(worker::validate_request({{"type", "something-new"}, {"x", 1}}, error));  // answered by the worker as unknown
+  // The rollout request (protocol 2) and its result.
+  nlohmann::json rollout{{"type", "rollout"}, {"id", 2}, {"trajectory", "loop_easy/run_1__traj_5"}, {"command", {"/bin/model", "--x"}},
+                         {"timeout_s", 30}, {"expected_frames", 360}, {"input", {{"out_dir", "/tmp/o"}, {"actions", {"no_op"}}}}};
+  CHECK(worker::validate_request(rollout, error));
+  bad = rollout;
+  bad["command"] = nlohmann::json::array();
+  rejects(bad, "rollout.command: expected the program");
+  bad = rollout;
+  bad["input"].erase("out_dir");
+  rejects(bad, "rollout.input.out_dir: missing");
+  bad = rollout;
+  bad["expected_frames"] = 0;
+  rejects(bad, "rollout.expected_frames: 0 is outside");
+  bad = rollout;
+  bad["timeout_s"] = "soon";
+  rejects(bad, "rollout.timeout_s: expected a number");
+  nlohmann::json result{{"type", "rollout_result"}, {"id", 2}, {"trajectory", "loop_easy/run_1__traj_5"}, {"frames", 360},
+                        {"includes_context", false}, {"fps", 16.0}, {"files", "png"}};
+  CHECK(worker::validate_event(result, error));
+  result["frames"] = "many";
+  CHECK_FALSE(worker::validate_event(result, error));
+  CHECK(error.find("rollout_result.frames") == 0);
 }
 
 TEST_CASE("secrets: a registered key and any Bearer token are scrubbed from text") {

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "infer/worker_client.hpp"
+#include "worker/protocol.hpp"
 
 using namespace idm::infer;
 
@@ -66,7 +67,7 @@ TEST_CASE("worker client: a healthy worker answers runs, heartbeats and shuts do
   pid_t pid = client.pid();
   nlohmann::json hello = wait_for(client, "hello");
   REQUIRE(hello.is_object());
-  CHECK(hello["protocol"] == 1);
+  CHECK(hello["protocol"] == idm::worker::kProtocolVersion);
   CHECK(client.state() == WorkerState::Ready);
   int64_t id = client.send_request({{"type", "run"}, {"clip", {{"key", "rec/clip_001"}}}});
   REQUIRE(id > 0);
@@ -117,6 +118,8 @@ TEST_CASE("worker client: crash, hang, garbage, early exit, no hello and a wrong
   expect_fault("exit-on-run", "exit code 3");
   expect_fault("no-hello", "no hello", false);
   expect_fault("bad-version", "protocol version 99", false);
+  // A worker from before the rollout request: refused at hello, saying why.
+  expect_fault("old-version", "an older worker: it has no rollout request", false);
 }
 
 TEST_CASE("worker client: a worker that ignores shutdown is killed and reaped") {

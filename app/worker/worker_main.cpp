@@ -11,6 +11,7 @@
 #include <string>
 
 #include "clip_job.hpp"
+#include "rollout_job.hpp"
 #include "window_pool.hpp"
 #include "worker/messages.hpp"
 #include "worker/protocol.hpp"
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
         {"protocol", worker::kProtocolVersion},
         {"worker", "idmscope-worker"},
         {"version", "0.1.0"},
-        {"backends", {"baseline", "openai", "command"}}});
+        {"backends", {"baseline", "openai", "command"}},
+        {"requests", {"run", "rollout"}}});
   log_line("idmscope-worker: ready (protocol " + std::to_string(worker::kProtocolVersion) + ")");
   std::map<int64_t, std::unique_ptr<ClipJob>> jobs;
   {
@@ -94,6 +96,19 @@ int main(int argc, char** argv) {
               run_clip_job(*raw, request, pool);
             } catch (const std::exception& exception) {
               emit({{"type", "error"}, {"id", raw->id}, {"message", std::string("run: ") + exception.what()}});
+            }
+            raw->finished = true;
+          });
+          jobs[raw->id] = std::move(job);
+        } else if (type == "rollout") {
+          auto job = std::make_unique<ClipJob>();
+          job->id = id.get<int64_t>();
+          ClipJob* raw = job.get();
+          job->thread = std::thread([raw, request] {
+            try {
+              run_rollout_job(*raw, request);
+            } catch (const std::exception& exception) {
+              emit({{"type", "error"}, {"id", raw->id}, {"message", std::string("rollout: ") + exception.what()}});
             }
             raw->finished = true;
           });

@@ -198,7 +198,9 @@ void WorkerClient::handle_line(const std::string& line) {
     if (version == message.end() || !version->is_number_integer() || version->get<int>() != worker::kProtocolVersion) {
       std::string got = version == message.end() ? "none" : version->dump();
       lock.unlock();
-      fail("the worker speaks protocol version " + got + ", this idmscope speaks " + std::to_string(worker::kProtocolVersion));
+      bool older = version != message.end() && version->is_number_integer() && version->get<int>() < worker::kProtocolVersion;
+      fail("the worker speaks protocol version " + got + ", this idmscope speaks " + std::to_string(worker::kProtocolVersion) +
+           (older ? " (an older worker: it has no rollout request; use the idmscope-worker built with this idmscope)" : ""));
       return;
     }
     hello_ = message;

@@ -177,6 +177,51 @@ ItemResult check_poses(const LoadedItem& loaded, const Conventions& conventions)
   return result;
 }
 
+bool endpoint_frames(const LoadedItem& loaded, const EndpointPolicy& endpoints, FramePhase phase, int& first_frame,
+                     int& second_frame, std::string& reason) {
+  const bool pair = loaded.item->is_pair;
+  const LoadedMember& first = loaded.members.front();
+  const LoadedMember& second = loaded.members.back();
+  switch (endpoints.kind) {
+    case EndpointKind::VideoEnds:
+      first_frame = pair ? first.video.frames - 1 : 0;
+      second_frame = second.video.frames - 1;
+      break;
+    case EndpointKind::Explicit:
+      first_frame = endpoints.start_frame;
+      second_frame = endpoints.end_frame;
+      break;
+    case EndpointKind::Closure: {
+      for (const LoadedMember& member : loaded.members) {
+        if (!member.meta.steps_valid) {
+          reason = "closure endpoints need valid per-step poses";
+          return false;
+        }
+      }
+      ClosureFrames a = closure_frames(first.meta, phase);
+      ClosureFrames b = closure_frames(second.meta, phase);
+      if (pair) {
+        if (!a.final_frame || !b.final_frame) {
+          reason = std::string("no frame shows the final pose under phase ") + phase_name(phase);
+          return false;
+        }
+        first_frame = *a.final_frame;
+        second_frame = *b.final_frame;
+      } else {
+        if (!a.root_frame || !a.final_frame) {
+          reason = std::string("no frame shows the ") + (a.root_frame ? "final pose" : "root") + " under phase " +
+                          phase_name(phase);
+          return false;
+        }
+        first_frame = *a.root_frame;
+        second_frame = *a.final_frame;
+      }
+      break;
+    }
+  }
+  return true;
+}
+
 Layer2Result check_pixels(const LoadedItem& loaded, const CheckSettings& settings) {
   Layer2Result result;
   if (!loaded.pairing_ok || loaded.members.empty()) return result;
@@ -195,43 +240,7 @@ Layer2Result check_pixels(const LoadedItem& loaded, const CheckSettings& setting
   const LoadedMember& second = loaded.members.back();
   int first_frame = 0;
   int second_frame = 0;
-  switch (settings.endpoints.kind) {
-    case EndpointKind::VideoEnds:
-      first_frame = pair ? first.video.frames - 1 : 0;
-      second_frame = second.video.frames - 1;
-      break;
-    case EndpointKind::Explicit:
-      first_frame = settings.endpoints.start_frame;
-      second_frame = settings.endpoints.end_frame;
-      break;
-    case EndpointKind::Closure: {
-      for (const LoadedMember& member : loaded.members) {
-        if (!member.meta.steps_valid) {
-          result.reason = "closure endpoints need valid per-step poses";
-          return result;
-        }
-      }
-      ClosureFrames a = closure_frames(first.meta, settings.phase);
-      ClosureFrames b = closure_frames(second.meta, settings.phase);
-      if (pair) {
-        if (!a.final_frame || !b.final_frame) {
-          result.reason = std::string("no frame shows the final pose under phase ") + phase_name(settings.phase);
-          return result;
-        }
-        first_frame = *a.final_frame;
-        second_frame = *b.final_frame;
-      } else {
-        if (!a.root_frame || !a.final_frame) {
-          result.reason = std::string("no frame shows the ") + (a.root_frame ? "final pose" : "root") + " under phase " +
-                          phase_name(settings.phase);
-          return result;
-        }
-        first_frame = *a.root_frame;
-        second_frame = *a.final_frame;
-      }
-      break;
-    }
-  }
+  if (!endpoint_frames(loaded, settings.endpoints, settings.phase, first_frame, second_frame, result.reason)) return result;
   result.frames = {{first.files.key, first_frame}, {second.files.key, second_frame}};
   std::string error;
   std::vector<uint8_t> first_rgb, second_rgb;

@@ -78,6 +78,11 @@ struct CheckReport {
 std::vector<LoadedItem> load_items(const Release& release, const CheckSettings& settings);
 // Layer 1 and structure for one loaded item.
 ItemResult check_poses(const LoadedItem& loaded, const Conventions& conventions);
+// The two frames an endpoint policy compares (rsv.md §4): a single trajectory's start and end,
+// or the end of A and the end of B of a pair (Explicit S,E: S of the first member, E of the
+// last). False with a reason when the policy cannot place them. Needs members with videos.
+bool endpoint_frames(const LoadedItem& loaded, const EndpointPolicy& endpoints, FramePhase phase, int& first_frame,
+                     int& second_frame, std::string& reason);
 // Layer 2 for one loaded item (decodes the endpoint frames).
 Layer2Result check_pixels(const LoadedItem& loaded, const CheckSettings& settings);
 // Everything, with Layer 2 spread over settings.threads.

@@ -34,6 +34,7 @@ class Fields {
   }
   Fields& count(const char* name, bool required, int64_t max = INT_MAX) { return integer(name, required, 0, max); }
   Fields& string(const char* name, bool required) { return kind(name, required, "a string", &Json::is_string); }
+  Fields& number(const char* name, bool required) { return kind(name, required, "a number", &Json::is_number); }
   Fields& boolean(const char* name, bool required) { return kind(name, required, "true or false", &Json::is_boolean); }
   Fields& array(const char* name, bool required) { return kind(name, required, "an array", &Json::is_array); }
   Fields& object(const char* name, bool required) { return kind(name, required, "an object", &Json::is_object); }
@@ -165,6 +166,13 @@ bool validate_event(const nlohmann::json& event, std::string& error) {
         .count("dropped_unreadable", false)
         .count("dropped_outside", false)
         .object("backend", false);
+  } else if (type == "rollout_result") {
+    fields.integer("id", true, 0, kMaxId)
+        .string("trajectory", true)
+        .integer("frames", true, 1, kMaxGridFrames)
+        .boolean("includes_context", true)
+        .number("fps", true)
+        .string("files", true);
   } else if (type == "cancelled") {
     fields.integer("id", true, 0, kMaxId).string("clip", false);
   } else if (type == "error") {
@@ -184,6 +192,17 @@ bool validate_request(const nlohmann::json& request, std::string& error) {
   Fields fields(request, type, error);
   if (type == "cancel") {
     fields.integer("id", false, 0, kMaxId);
+  } else if (type == "rollout") {
+    fields.integer("id", true, 0, kMaxId)
+        .string("trajectory", true)
+        .string_array("command", true)
+        .number("timeout_s", false)
+        .integer("expected_frames", true, 1, kMaxGridFrames)
+        .nested("input", true, [](Fields& input) { input.string("out_dir", true); });
+    if (fields.ok() && request["command"].empty()) {
+      error = "rollout.command: expected the program and its arguments, got []";
+      return false;
+    }
   } else if (type == "run") {
     fields.integer("id", true, 0, kMaxId)
         .nested("clip", true, [](Fields& clip) { clip.string("key", true).string("video", true); })

@@ -10,7 +10,8 @@
 namespace idm::worker {
 
 // Bumped whenever a message changes incompatibly; the client refuses any other version.
-constexpr int kProtocolVersion = 1;
+// 2: the `rollout` request (a world model's program per RSV trajectory) and `rollout_result`.
+constexpr int kProtocolVersion = 2;
 
 // Longest line either side accepts; anything longer is garbage (a broken worker).
 constexpr size_t kMaxLineBytes = 64u << 20;

@@ -23,6 +23,8 @@
 #include <string>
 #include <thread>
 
+#include "worker/protocol.hpp"
+
 namespace {
 
 std::mutex out_mutex;
@@ -50,7 +52,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "fake worker: mode %s\n", mode.c_str());
   if (mode == "no-hello") sleep_forever();
-  emit({{"type", "hello"}, {"protocol", mode == "bad-version" ? 99 : 1}, {"worker", "fake"}});
+  emit({{"type", "hello"}, {"protocol", mode == "bad-version" ? 99 : mode == "old-version" ? 1 : idm::worker::kProtocolVersion}, {"worker", "fake"}});
   std::atomic<bool> cancelled{false};
   std::thread slow_job;
   std::string line;
