@@ -168,6 +168,11 @@ void start_open(ViewerContext& context) {
   AppState& state = context.state;
   EditorState& editor = state.editor;
   const DatasetClip& dataset_clip = state.dataset.clips[static_cast<size_t>(editor.clip)];
+  if (!dataset_clip.filled) {  // its log is being read (the dataset's fill reads it first)
+    editor.opening = true;
+    editor.waiting_for_log = true;
+    return;
+  }
   if (!dataset_clip.loaded) {
     editor.open_error = "this clip could not be read: " + dataset_clip.error;
     return;
@@ -261,6 +266,11 @@ void editor_sync(ViewerContext& context) {
     editor.clip = state.view.clip;
     editor.dataset_path = state.dataset_path;
     if (editor.clip >= 0 && static_cast<size_t>(editor.clip) < state.dataset.clips.size()) start_open(context);
+  } else if (editor.waiting_for_log && editor.clip >= 0 && static_cast<size_t>(editor.clip) < state.dataset.clips.size() &&
+             state.dataset.clips[static_cast<size_t>(editor.clip)].filled) {
+    editor.waiting_for_log = false;
+    editor.opening = false;
+    start_open(context);
   }
   if (editor.autosave && !editor.autosave_paused && !editor.save_in_flight && editor.document.is_open() && editor.document.dirty() &&
       now_s() - editor.last_edit_s >= kAutosaveDelay_s) {
