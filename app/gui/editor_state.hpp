@@ -38,6 +38,7 @@ struct EditorState {
   // checked about once a second; a change with no unsaved edits here reloads them.
   std::string disk_signature;
   double last_disk_check_s = -1.0;
+  bool disk_poll_in_flight = false;  // a task is reading the side files' signature
   std::vector<EditEffect> history;
   // Detail editing and adding (the panel's text fields).
   int focus_detail = 0;          // frames until the detail field takes the keyboard (0: no)

@@ -336,6 +336,34 @@ TEST_CASE("a clip selected while the dataset is read jumps the queue") {
   fs::remove_all(dataset);
 }
 
+TEST_CASE("the editor looks at its side files in a task and reloads a change made by another program") {
+  Harness h;
+  fs::path dataset = fresh_copy("outside");
+  h.open(dataset, false);
+  REQUIRE(h.state.editor.document.is_open());
+  const std::string key = h.state.editor.document.clip_key();
+  nlohmann::json annotations = nlohmann::json::object();
+  {
+    std::ifstream in(dataset / "annotations.json");
+    if (in) in >> annotations;
+  }
+  annotations[key]["0"] = "not_predictable";
+  {
+    std::ofstream out(dataset / "annotations.json.new");
+    out << annotations.dump() << "\n";
+  }
+  fs::rename(dataset / "annotations.json.new", dataset / "annotations.json");
+  h.state.editor.last_disk_check_s = -1.0;  // due now
+  CommandQueue none;
+  h.apply_frame_only(none);
+  CHECK(h.state.editor.disk_poll_in_flight);  // the frame only started the look
+  h.run({});
+  CHECK_FALSE(h.state.editor.disk_poll_in_flight);
+  auto labels = h.state.dataset.annotations.clips.find(key);
+  REQUIRE(labels != h.state.dataset.annotations.clips.end());
+  CHECK(h.state.notifications.count(NoticeCode::ReloadedFromDisk) == 1);
+}
+
 TEST_CASE("errors are typed notices, handled once") {
   Harness h;
   h.run({cmd::AddSource{"/nonexistent/predictions.json"}});

@@ -151,6 +151,12 @@ struct EditorSaveDone {
   std::optional<Notice> notice;  // what the user must be told (a leave-save's merge or rescue)
   std::string disk_signature;
 };
+// The editor's once-a-second look at the clip's side files (a task: it stats files).
+struct EditorDiskPolled {
+  std::string dataset_path;
+  int clip = -1;
+  std::string signature;
+};
 struct TaskCancelled { std::string name; };
 struct Notify { Notice notice; };
 
@@ -168,7 +174,7 @@ using Command = std::variant<
     cmd::EditorBeginDetail, cmd::EditorBeginAdd, cmd::EditorCancelAdd, cmd::SetAutosave,
     cmd::ExportPng, cmd::ExportMp4, cmd::CancelMp4, cmd::RunModel,
     cmd::DatasetLoaded, cmd::ClipsFilled, cmd::DatasetChecked, cmd::ProfileLoaded, cmd::SourceLoaded, cmd::ScoresComputed, cmd::SweepComputed, cmd::FileWritten, cmd::EditorOpened, cmd::EditorSaveDone,
-    cmd::TaskCancelled, cmd::Notify>;
+    cmd::EditorDiskPolled, cmd::TaskCancelled, cmd::Notify>;
 
 // The frame's commands, in the order they were asked for.
 using CommandQueue = std::vector<Command>;

@@ -16,6 +16,7 @@ const char* task_kind_name(TaskKind kind) {
     case TaskKind::Save: return "save";
     case TaskKind::Export: return "export";
     case TaskKind::EditorOpen: return "open clip for editing";
+    case TaskKind::EditorDiskPoll: return "look at the side files";
   }
   return "task";
 }

@@ -23,7 +23,7 @@
 
 namespace idm::gui {
 
-enum class TaskKind { OpenDataset, FillDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen };
+enum class TaskKind { OpenDataset, FillDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen, EditorDiskPoll };
 
 const char* task_kind_name(TaskKind kind);
 // Whether the user may cancel a task of this kind. Not: reading the dataset's clips (everything
