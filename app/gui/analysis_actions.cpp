@@ -136,6 +136,10 @@ void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings
     ui.export_mp4 = false;
     notify(state, NoticeCode::ExportFailed, Severity::Warning, "", "an MP4 export is still running (Export > Cancel the MP4 export)");
   }
+  if (ui.export_mp4 && state.view.clip >= 0 && !state.dataset.clips[static_cast<size_t>(state.view.clip)].filled) {
+    ui.export_mp4 = false;
+    notify(state, NoticeCode::ExportFailed, Severity::Warning, "", "this clip's log is still being read: export it in a moment");
+  }
   if (ui.export_mp4) {
     ui.export_mp4 = false;
     if (!ensure_dir(ui.export_dir, error)) {  // one mkdir, once per export

@@ -73,6 +73,20 @@ struct DerivedSweeps {
   uint64_t task = 0;
 };
 
+// The background reading of an opened dataset's clips (state/dataset_fill.hpp).
+struct DatasetFill {
+  bool done = true;             // every clip read (or known unreadable); tasks may read the clips in place
+  size_t filled = 0;            // clips read so far
+  size_t from_index = 0;        // clips listed with their browser columns from the index
+  bool index_current = false;   // nothing to write back to the index after the fill
+  uint64_t batch_task = 0;      // the running batch (0: none)
+  int priority_clip = -1;       // the clip read ahead of the batches (-1: none running)
+  std::vector<std::string> pending_sources;  // sources added before the fill was done
+  double opened_s = 0.0;        // steady-clock seconds when the open was asked for
+  double listed_after_s = -1.0; // when the list arrived (after opened_s)
+  double filled_after_s = -1.0; // when every clip was read
+};
+
 struct AppState {
   Dataset dataset;
   std::string dataset_path;
@@ -85,6 +99,7 @@ struct AppState {
   DerivedMetrics metrics;
   DerivedSweeps sweeps;
   std::string loading_dataset;        // a dataset being opened by a task (empty: none)
+  DatasetFill fill;
   std::vector<std::string> recent_datasets;  // File > Recent (read before the first frame, then from each open)
   std::vector<cmd::ExportMetrics> pending_exports;  // waiting for current scores
   std::vector<ScoreKey> scoring_for;  // what the running scoring task computes, per source

@@ -168,6 +168,11 @@ void start_open(ViewerContext& context) {
   AppState& state = context.state;
   EditorState& editor = state.editor;
   const DatasetClip& dataset_clip = state.dataset.clips[static_cast<size_t>(editor.clip)];
+  if (!dataset_clip.filled) {  // its log is being read (the dataset's fill reads it first)
+    editor.opening = true;
+    editor.waiting_for_log = true;
+    return;
+  }
   if (!dataset_clip.loaded) {
     editor.open_error = "this clip could not be read: " + dataset_clip.error;
     return;
@@ -191,13 +196,31 @@ void start_open(ViewerContext& context) {
 // Another program changed a side file and nothing here is unsaved: reload it now (a save with
 // nothing unsaved re-reads the files), so the screen shows it, instead of finding out at the
 // next save. With unsaved edits the save, due within a second, merges.
+// The signature (sizes and mtimes) is read in a task; on_disk_polled compares it.
 void poll_side_files(ViewerContext& context) {
   EditorState& editor = context.state.editor;
-  if (!editor.document.is_open() || editor.show_merge || editor.save_in_flight || now_s() - editor.last_disk_check_s < 1.0) return;
+  if (!editor.document.is_open() || editor.show_merge || editor.save_in_flight || editor.disk_poll_in_flight ||
+      now_s() - editor.last_disk_check_s < 1.0) {
+    return;
+  }
   editor.last_disk_check_s = now_s();
-  std::string signature = side_files_signature(editor.document.folder());
-  bool changed = !editor.disk_signature.empty() && signature != editor.disk_signature;
-  editor.disk_signature = signature;
+  editor.disk_poll_in_flight = true;
+  context.tasks.start(TaskKind::EditorDiskPoll, "look at " + editor.document.clip_key() + "'s side files",
+                      [folder = editor.document.folder(), dataset_path = editor.dataset_path, clip = editor.clip](TaskContext&) -> Command {
+                        return cmd::EditorDiskPolled{dataset_path, clip, side_files_signature(folder)};
+                      });
+}
+
+void on_disk_polled(ViewerContext& context, cmd::EditorDiskPolled& polled) {
+  EditorState& editor = context.state.editor;
+  editor.disk_poll_in_flight = false;
+  // A save meanwhile set the signature it wrote; another clip or dataset has its own.
+  if (polled.clip != editor.clip || polled.dataset_path != editor.dataset_path || !editor.document.is_open() || editor.show_merge ||
+      editor.save_in_flight) {
+    return;
+  }
+  bool changed = !editor.disk_signature.empty() && polled.signature != editor.disk_signature;
+  editor.disk_signature = polled.signature;
   if (changed && !editor.document.dirty()) start_save(context, cmd::SaveKind::Save);
 }
 
@@ -261,6 +284,11 @@ void editor_sync(ViewerContext& context) {
     editor.clip = state.view.clip;
     editor.dataset_path = state.dataset_path;
     if (editor.clip >= 0 && static_cast<size_t>(editor.clip) < state.dataset.clips.size()) start_open(context);
+  } else if (editor.waiting_for_log && editor.clip >= 0 && static_cast<size_t>(editor.clip) < state.dataset.clips.size() &&
+             state.dataset.clips[static_cast<size_t>(editor.clip)].filled) {
+    editor.waiting_for_log = false;
+    editor.opening = false;
+    start_open(context);
   }
   if (editor.autosave && !editor.autosave_paused && !editor.save_in_flight && editor.document.is_open() && editor.document.dirty() &&
       now_s() - editor.last_edit_s >= kAutosaveDelay_s) {
@@ -400,7 +428,8 @@ bool is_editor_command(const Command& command) {
          std::holds_alternative<cmd::EditorToggleBulk>(command) || std::holds_alternative<cmd::EditorDismissMerge>(command) ||
          std::holds_alternative<cmd::EditorBeginDetail>(command) || std::holds_alternative<cmd::EditorBeginAdd>(command) ||
          std::holds_alternative<cmd::EditorCancelAdd>(command) || std::holds_alternative<cmd::SetAutosave>(command) ||
-         std::holds_alternative<cmd::EditorOpened>(command) || std::holds_alternative<cmd::EditorSaveDone>(command);
+         std::holds_alternative<cmd::EditorOpened>(command) || std::holds_alternative<cmd::EditorSaveDone>(command) ||
+         std::holds_alternative<cmd::EditorDiskPolled>(command);
 }
 
 void apply_editor_command(ViewerContext& context, Command& command) {
@@ -442,6 +471,7 @@ void apply_editor_command(ViewerContext& context, Command& command) {
         else if constexpr (std::is_same_v<T, cmd::SetAutosave>) editor.autosave = c.on;
         else if constexpr (std::is_same_v<T, cmd::EditorOpened>) on_opened(context, c);
         else if constexpr (std::is_same_v<T, cmd::EditorSaveDone>) on_saved(context, c);
+        else if constexpr (std::is_same_v<T, cmd::EditorDiskPolled>) on_disk_polled(context, c);
       },
       command);
 }

@@ -23,6 +23,7 @@ struct EditorState {
   std::string dataset_path;      // the dataset it belongs to (a new dataset reopens it)
   std::string open_error;        // why this clip cannot be edited
   bool opening = false;          // a task is reading the clip's side files
+  bool waiting_for_log = false;  // opening waits until the dataset's fill has read this clip
   bool save_in_flight = false;   // a task is saving a copy of the document (edits wait)
   int selected = -1;             // label index of the selected GT action
   std::set<int> bulk;            // Ctrl+click selection for bulk labelling
@@ -37,6 +38,7 @@ struct EditorState {
   // checked about once a second; a change with no unsaved edits here reloads them.
   std::string disk_signature;
   double last_disk_check_s = -1.0;
+  bool disk_poll_in_flight = false;  // a task is reading the side files' signature
   std::vector<EditEffect> history;
   // Detail editing and adding (the panel's text fields).
   int focus_detail = 0;          // frames until the detail field takes the keyboard (0: no)

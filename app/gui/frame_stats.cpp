@@ -1,9 +1,19 @@
 #include "frame_stats.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <ctime>
 
 namespace idm::gui {
+
+void print_memory(std::FILE* out, size_t cache_bytes, size_t cache_frames) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  double peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+  std::fprintf(out, "memory: peak RSS %.1f MiB; frame cache %.1f MiB in %zu frames\n", peak_mib,
+               static_cast<double>(cache_bytes) / (1024.0 * 1024.0), cache_frames);
+}
 
 namespace {
 

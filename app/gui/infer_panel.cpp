@@ -35,7 +35,7 @@ nlohmann::json split_command(const std::string& text) {
   return argv;
 }
 
-bool running(const InferUi& ui) { return ui.run && !ui.snapshot.finished; }
+bool running(const InferUi& ui) { return (ui.run && !ui.snapshot.finished) || ui.starting.valid(); }
 
 // "gui-<backend>" follows the backend until the user types a name of their own.
 void follow_run_name(InferUi& ui, int previous_backend) {
@@ -272,13 +272,28 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
   options.worker.nice = 19;
   options.max_clips_in_flight = std::max(2, (ui.concurrency + 3) / 4 + 1);
   auto run = std::make_unique<infer::InferRun>(options);
-  std::string error;
-  if (!run->start(error)) {  // opens the store: a few small files
-    ui.start_error = error;
+  // Opening the store writes run.json: not on the UI thread. poll_infer adopts the run.
+  ui.starting_clips = clip_indices;
+  ui.starting = std::async(std::launch::async, [run = std::move(run)]() mutable {
+    InferUi::StartedRun started;
+    started.ok = run->start(started.error);
+    started.run = std::move(run);
+    return started;
+  });
+}
+
+namespace {
+
+// The run started by start_infer is back: it replaces the previous one, or says why it could not start.
+void adopt_started_run(AppState& state, InferUi& ui) {
+  InferUi::StartedRun started = ui.starting.get();
+  std::vector<int> clip_indices = std::move(ui.starting_clips);
+  if (!started.ok) {
+    ui.start_error = started.error;
     return;
   }
   if (ui.run) ui.retired.push_back(std::move(ui.run));
-  ui.run = std::move(run);
+  ui.run = std::move(started.run);
   ui.run_clips = clip_indices;
   ui.run_dataset_path = state.dataset_path;
   ui.snapshot = ui.run->snapshot();
@@ -292,6 +307,8 @@ void start_infer(AppState& state, InferUi& ui, const std::vector<int>& clip_indi
   notify(state, NoticeCode::ModelRun, Severity::Info, state.dataset_path,
          "model run " + std::string(ui.run_name) + " started on " + std::to_string(clip_indices.size()) + " clip(s)");
 }
+
+}  // namespace
 
 static void poll_infer_once(AppState& state, InferUi& ui, double now_s);
 
@@ -307,6 +324,7 @@ static void poll_infer_once(AppState& state, InferUi& ui, double now_s) {
   // Runs that were cancelled or replaced: joined once their thread is done (never blocks).
   ui.retired.erase(std::remove_if(ui.retired.begin(), ui.retired.end(), [](const auto& run) { return run->finished(); }),
                    ui.retired.end());
+  if (ui.starting.valid() && ui.starting.wait_for(std::chrono::seconds(0)) == std::future_status::ready) adopt_started_run(state, ui);
   if (!ui.run) return;
   ui.snapshot = ui.run->snapshot();
   if (!ui.reported_finish && ui.last_poll_s >= 0) ui.slowest_frame_ms = std::max(ui.slowest_frame_ms, 1000.0 * (now_s - ui.last_poll_s));
@@ -379,7 +397,7 @@ void note_frame_cpu(InferUi& ui, double cpu_ms) {
   if (ui.run && !ui.reported_finish) ui.slowest_frame_cpu_ms = std::max(ui.slowest_frame_cpu_ms, cpu_ms);
 }
 
-bool infer_busy(const InferUi& ui) { return running(ui) || ui.reload.valid(); }
+bool infer_busy(const InferUi& ui) { return running(ui) || ui.reload.valid() || ui.saving_defaults.valid(); }
 
 namespace {
 
@@ -450,17 +468,23 @@ void draw_settings(InferUi& ui, bool busy) {
     ui.max_edge_px = std::clamp(ui.max_edge_px, 64, 8192);
   }
   ImGui::EndDisabled();
-  if (ImGui::Button("Save as defaults")) {
-    std::string error;
-    if (write_infer_config_section(ui.config_path, kInferBackends[ui.backend], section_from_fields(ui), error) &&
-        write_infer_default_backend(ui.config_path, kInferBackends[ui.backend], error)) {
-      ui.config_message = std::string("saved the ") + kInferBackends[ui.backend] + " defaults (and Ctrl+R's backend) to " + ui.config_path;
-      ui.config_error = false;
-    } else {
-      ui.config_message = error;
-      ui.config_error = true;
-    }
+  if (ui.saving_defaults.valid() && ui.saving_defaults.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    std::string error = ui.saving_defaults.get();
+    ui.config_error = !error.empty();
+    ui.config_message = ui.config_error ? error
+                                        : std::string("saved the ") + kInferBackends[ui.backend] + " defaults (and Ctrl+R's backend) to " + ui.config_path;
   }
+  ImGui::BeginDisabled(ui.saving_defaults.valid());
+  if (ImGui::Button("Save as defaults")) {
+    // Written on a thread of its own (atomic writes fsync): never inside a frame.
+    ui.saving_defaults = std::async(std::launch::async, [path = ui.config_path, backend = std::string(kInferBackends[ui.backend]),
+                                                         section = section_from_fields(ui)] {
+      std::string error;
+      if (write_infer_config_section(path, backend, section, error) && write_infer_default_backend(path, backend, error)) return std::string();
+      return error.empty() ? "cannot write " + path : error;
+    });
+  }
+  ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Reload defaults")) load_infer_defaults(ui, true);
   if (ui.config_error) ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.35f, 1.0f), "%s", ui.config_message.c_str());

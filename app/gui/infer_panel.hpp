@@ -46,6 +46,16 @@ struct InferUi {
   FolderPicker prompt_picker;
   std::unique_ptr<infer::InferRun> run;
   std::vector<std::unique_ptr<infer::InferRun>> retired;  // cancelled/replaced, joined once finished
+  // A run being started on a thread of its own (opening its store writes run.json), adopted by
+  // poll_infer once it is back.
+  struct StartedRun {
+    std::unique_ptr<infer::InferRun> run;
+    bool ok = false;
+    std::string error;
+  };
+  std::future<StartedRun> starting;
+  std::future<std::string> saving_defaults;  // "Save as defaults" writing infer.json: its error, or empty
+  std::vector<int> starting_clips;
   std::vector<int> run_clips;         // dataset clip indices of the current run (for restart)
   std::string run_dataset_path;       // the dataset the run belongs to
   std::string start_error;

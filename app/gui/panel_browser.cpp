@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <string>
 
@@ -15,6 +16,18 @@
 namespace idm::gui {
 
 namespace {
+
+// Until the background fill has read a clip's log, its tag and GT count come from the index's
+// summary (empty and -1 when the index had none).
+const std::string& clip_tag(const DatasetClip& clip) {
+  static const std::string none;
+  if (clip.loaded) return clip.log.tag;
+  return clip.summary ? clip.summary->tag : none;
+}
+long gt_count(const DatasetClip& clip) {
+  if (clip.loaded) return static_cast<long>(clip.canonical_gt.size());
+  return clip.summary ? clip.summary->gt_total() : -1;
+}
 
 // Case-insensitive substring match.
 bool matches(const std::string& text, const char* filter) {
@@ -28,7 +41,7 @@ bool matches(const std::string& text, const char* filter) {
 // A combo of the dataset's tags (with clip counts); "" is every tag.
 void draw_tag_filter(const AppState& state, BrowserUi& ui) {
   std::map<std::string, int> tags;
-  for (const DatasetClip& clip : state.dataset.clips) ++tags[clip.log.tag];
+  for (const DatasetClip& clip : state.dataset.clips) ++tags[clip_tag(clip)];
   ImGui::SetNextItemWidth(170);
   if (ImGui::BeginCombo("##tag", ui.tag.empty() ? "all tags" : ui.tag.c_str())) {
     if (ImGui::Selectable("all tags", ui.tag.empty())) ui.tag.clear();
@@ -54,8 +67,19 @@ double clip_f1(const AppState& state, size_t source, size_t clip) {
 }
 
 // Labelled / total over the GT that is scored (after overrides), as the editor counts it.
-std::pair<size_t, size_t> label_progress(const AppState& state, const DatasetClip& clip) {
+// Before the clip's log is read: known from the summary's GT count when no override changes
+// the GT (labels then index the canonical actions); else nullopt.
+std::optional<std::pair<size_t, size_t>> label_progress(const AppState& state, const DatasetClip& clip) {
   auto overrides = state.dataset.overrides.clips.find(clip.key);
+  if (!clip.loaded) {
+    if (!clip.summary || overrides != state.dataset.overrides.clips.end()) return std::nullopt;
+    size_t count = static_cast<size_t>(clip.summary->gt_total());
+    auto labels = state.dataset.annotations.clips.find(clip.key);
+    ResolvedLabels resolved = resolve_labels(labels == state.dataset.annotations.clips.end() ? nullptr : &labels->second, count);
+    size_t labelled = 0;
+    for (size_t index = 0; index < count && index < resolved.by_label_index.size(); ++index) labelled += resolved.by_label_index[index].has_value();
+    return std::pair<size_t, size_t>{labelled, count};
+  }
   OverriddenGt gt = apply_overrides(clip.canonical_gt, overrides == state.dataset.overrides.clips.end() ? nullptr : &overrides->second);
   auto labels = state.dataset.annotations.clips.find(clip.key);
   ResolvedLabels resolved = resolve_labels(labels == state.dataset.annotations.clips.end() ? nullptr : &labels->second,
@@ -65,9 +89,12 @@ std::pair<size_t, size_t> label_progress(const AppState& state, const DatasetCli
     size_t index = static_cast<size_t>(item.label_index);
     labelled += index < resolved.by_label_index.size() && resolved.by_label_index[index].has_value();
   }
-  return {labelled, gt.items.size()};
+  return std::pair<size_t, size_t>{labelled, gt.items.size()};
 }
-size_t labelled_count(const AppState& state, const DatasetClip& clip) { return label_progress(state, clip).first; }
+long labelled_count(const AppState& state, const DatasetClip& clip) {
+  auto progress = label_progress(state, clip);
+  return progress ? static_cast<long>(progress->first) : -1;
+}
 
 // A metric column: a source's F1 over every scored type (type < 0) or one type's F1.
 struct MetricColumn {
@@ -108,8 +135,8 @@ void sort_rows(const AppState& state, const std::vector<MetricColumn>& columns, 
     const DatasetClip& y = state.dataset.clips[static_cast<size_t>(b)];
     switch (spec.ColumnIndex) {
       case 0: return x.key < y.key;
-      case 1: return x.log.tag < y.log.tag;
-      case 2: return x.canonical_gt.size() < y.canonical_gt.size();
+      case 1: return clip_tag(x) < clip_tag(y);
+      case 2: return gt_count(x) < gt_count(y);
       case 3: return labelled_count(state, x) < labelled_count(state, y);
       default: {
         const MetricColumn& column = columns[static_cast<size_t>(spec.ColumnIndex - 4)];
@@ -217,8 +244,8 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   ui.order.clear();
   for (size_t i = 0; i < state.dataset.clips.size(); ++i) {
     const DatasetClip& clip = state.dataset.clips[i];
-    if (!ui.tag.empty() && clip.log.tag != ui.tag) continue;
-    if (!matches(clip.key, ui.filter) && !matches(clip.log.tag, ui.filter)) continue;
+    if (!ui.tag.empty() && clip_tag(clip) != ui.tag) continue;
+    if (!matches(clip.key, ui.filter) && !matches(clip_tag(clip), ui.filter)) continue;
     bool has_fn = false, below = false;
     for (size_t s = 0; s < state.sources.size(); ++s) {
       has_fn = has_fn || analysis::clip_has_fn(state.sources[s].score, static_cast<int>(i));
@@ -255,19 +282,20 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     draw_row_menu(state, ui, index, requests);
     ImGui::PopID();
     if (selected && ImGui::IsWindowAppearing()) ImGui::SetScrollHereY();
-    if (!clip.loaded) {
+    if (clip.filled && !clip.loaded) {
       ImGui::TableNextColumn();
       ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "broken");
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", clip.error.c_str());
       continue;
     }
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(clip.log.tag.c_str());
+    ImGui::TextUnformatted(clip_tag(clip).c_str());
     ImGui::TableNextColumn();
-    ImGui::Text("%zu", clip.canonical_gt.size());
+    if (long count = gt_count(clip); count >= 0) ImGui::Text("%ld", count);
+    else ImGui::TextDisabled("...");
     ImGui::TableNextColumn();
-    auto [labelled, total] = label_progress(state, clip);
-    ImGui::Text("%zu/%zu", labelled, total);
+    if (auto progress = label_progress(state, clip)) ImGui::Text("%zu/%zu", progress->first, progress->second);
+    else ImGui::TextDisabled("...");
     for (const MetricColumn& column : metric) {
       ImGui::TableNextColumn();
       const PredictionSet& predictions = state.sources[column.source].predictions;

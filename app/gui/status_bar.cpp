@@ -15,25 +15,36 @@ ImVec4 severity_colour(Severity severity) {
   return ImVec4(1, 1, 1, 1);
 }
 
-void task_progress(const char* name, double fraction) {
+// "[name 42%]", then an "x" button that appends `cancel` (when given) to the frame's commands.
+void task_progress(const char* name, double fraction, uint64_t id, const Command* cancel, CommandQueue& commands) {
   if (fraction >= 0) ImGui::TextDisabled("   [%s %d%%]", name, static_cast<int>(fraction * 100.0 + 0.5));
   else ImGui::TextDisabled("   [%s ...]", name);
+  if (!cancel) return;
+  ImGui::SameLine(0, 2);
+  ImGui::PushID(static_cast<int>(id));
+  if (ImGui::SmallButton("x")) commands.push_back(*cancel);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("cancel %s", name);
+  ImGui::PopID();
 }
 
 }  // namespace
 
 void draw_status_bar(const AppState& state, const std::vector<TaskInfo>& tasks, const InferUi& infer, const AnalysisUi& analysis,
-                     NotificationUi&) {
+                     NotificationUi&, CommandQueue& commands) {
   if (!ImGui::BeginMenuBar()) return;
-  for (const TaskInfo& task : tasks) task_progress(task.name.c_str(), task.progress);
+  for (const TaskInfo& task : tasks) {
+    Command cancel = cmd::CancelTask{task.id};
+    task_progress(task.name.c_str(), task.progress, task.id, task_cancellable(task.kind) && !task.cancelling ? &cancel : nullptr, commands);
+  }
   if (analysis.mp4_job) {
     int total = analysis.mp4_job->frames_total();
-    task_progress("MP4 export", total > 0 ? static_cast<double>(std::max(0, analysis.mp4_shown_progress)) / total : -1.0);
+    Command cancel = cmd::CancelMp4{};
+    task_progress("MP4 export", total > 0 ? static_cast<double>(std::max(0, analysis.mp4_shown_progress)) / total : -1.0, 0, &cancel, commands);
   }
   if (infer.run && !infer.snapshot.finished) {
     int clips = static_cast<int>(infer.snapshot.clips.size());
     int done = infer.snapshot.complete + infer.snapshot.skipped + infer.snapshot.failed + infer.snapshot.cancelled;
-    task_progress("model run", clips > 0 ? static_cast<double>(done) / clips : -1.0);
+    task_progress("model run", clips > 0 ? static_cast<double>(done) / clips : -1.0, 0, nullptr, commands);  // its window cancels it
   }
   if (const Notice* notice = state.notifications.newest()) {
     ImGui::TextColored(severity_colour(notice->severity), "   %s", notice->message.c_str());

@@ -1,6 +1,7 @@
 #pragma once
-// The status bar (end of the menu bar: running tasks with their progress, then the newest
-// notice) and the notification log panel (newest first, colour by severity). Both only read.
+// The status bar (end of the menu bar: running tasks with their progress and, for those that can
+// stop, a cancel button; then the newest notice) and the notification log panel (newest first,
+// colour by severity). Both only read; the cancel buttons append commands.
 #include <vector>
 
 #include "analysis_ui.hpp"
@@ -15,7 +16,7 @@ struct NotificationUi {
 };
 
 void draw_status_bar(const AppState& state, const std::vector<TaskInfo>& tasks, const InferUi& infer, const AnalysisUi& analysis,
-                     NotificationUi& ui);
+                     NotificationUi& ui, CommandQueue& commands);
 void draw_notification_log(const AppState& state, NotificationUi& ui);
 
 }  // namespace idm::gui

@@ -27,6 +27,7 @@ extern "C" {
 #include "recent.hpp"
 #include "io/frame_io_guard.hpp"
 #include "state/apply.hpp"
+#include "state/dataset_fill.hpp"
 #include "state/tasks.hpp"
 #include "state/video_source.hpp"
 #include "status_bar.hpp"
@@ -42,13 +43,17 @@ constexpr size_t kCacheBytes = 1536ull << 20;  // ~8 clips of 1728x1080 RGBA gri
 // Applies commands (and the results of the tasks they start) until nothing is running: the
 // command line's dataset, sources and clip go through the same path as the menus, before the
 // first frame.
-void settle(ViewerContext& context, CommandQueue commands) {
+// A dataset's background fill is not waited for (the first frame lists the clips while their
+// logs are read), unless sources were asked for: they are scored against every clip.
+void settle(ViewerContext& context, CommandQueue commands, bool wait_for_fill = true) {
   CommandQueue window_commands;
+  auto busy = [&] { return wait_for_fill ? context.tasks.any_running() : context.tasks.any_running_except(TaskKind::FillDataset); };
   do {
     apply_frame(context, commands, window_commands);
-    context.tasks.wait_idle();
+    if (wait_for_fill) context.tasks.wait_idle();
+    else context.tasks.wait_idle_except(TaskKind::FillDataset);
     context.tasks.drain(commands);
-  } while (!commands.empty() || context.tasks.any_running());
+  } while (!commands.empty() || busy() || (wait_for_fill && !dataset_settled(context.state)));
   apply_frame(context, commands, window_commands);
 }
 
@@ -60,7 +65,7 @@ void load_from_options(const ViewerOptions& options, ViewerContext& context) {
     load_profile("reference", state.profile, error);
   }
   if (options.dataset.empty()) return;
-  settle(context, {cmd::OpenDataset{options.dataset}});
+  settle(context, {cmd::OpenDataset{options.dataset}}, !options.predictions.empty());
   // One at a time, so the sources keep the command line's order.
   for (const std::string& path : options.predictions) {
     if (!state.dataset_path.empty()) settle(context, {cmd::AddSource{path}});
@@ -246,7 +251,7 @@ int run_viewer(const ViewerOptions& options) {
       CommandQueue start;
       if (!options.clip_key.empty()) start.push_back(cmd::SelectClipByKey{options.clip_key});
       start.push_back(cmd::SeekGrid{options.grid_frame});
-      settle(context, std::move(start));
+      settle(context, std::move(start), false);
     }
     int frames_with_target = 0;
     bool native_requested = false;
@@ -255,6 +260,7 @@ int run_viewer(const ViewerOptions& options) {
     // redrawing; after anything happens, a few more frames let ImGui settle hovers and sizes.
     service.set_event_callback([] { glfwPostEmptyEvent(); });
     FrameStats stats;
+    bool stats_first_frame = true;
     int settle_frames = 3;
     state.playing = options.play;
     const double started_s = glfwGetTime();
@@ -323,7 +329,7 @@ int run_viewer(const ViewerOptions& options) {
       draw_menu(state, dataset_picker, source_picker, analysis, video_ui.overlays, commands);
       ClipChoice run_choice{browser.order, marked_in_order(browser)};
       draw_infer_menu(state, infer_ui, run_choice);
-      draw_status_bar(state, tasks.snapshot(), infer_ui, analysis, notification_ui);
+      draw_status_bar(state, tasks.snapshot(), infer_ui, analysis, notification_ui, commands);
       std::string picked;
       if (dataset_picker.draw(picked)) commands.push_back(cmd::OpenDataset{picked});
       if (source_picker.draw(picked)) commands.push_back(cmd::AddSource{picked});
@@ -436,11 +442,17 @@ int run_viewer(const ViewerOptions& options) {
         }
       }
       stats.end();
+      if (options.stats && stats_first_frame) print_first_frame_rows(stderr, state, browser.order.size());
+      stats_first_frame = false;
       glfwSwapBuffers(window);
       note_frame_cpu(infer_ui, 1e3 * (thread_cpu_seconds() - frame_cpu_start_s));
     }
     service.set_event_callback(nullptr);
-    if (options.stats) stats.print(stderr);
+    if (options.stats) {
+      stats.print(stderr);
+      print_fill_timing(stderr, state);
+      print_memory(stderr, service.cache().bytes(), service.cache().frames());
+    }
     // Saves under way finish and land first; then unsaved edits are written before the window goes.
     // Edits that waited for a save are applied (and saved) too.
     CommandQueue last;

@@ -19,6 +19,19 @@ int clip_grid_frames(const DatasetClip& clip) { return clip.video ? clip.video->
 int clip_width(const DatasetClip& clip) { return clip.video ? clip.video->width : kDefaultVideoWidth; }
 int clip_height(const DatasetClip& clip) { return clip.video ? clip.video->height : kDefaultVideoHeight; }
 
+int ClipSummary::gt_total() const {
+  int total = 0;
+  for (int count : gt_per_type) total += count;
+  return total;
+}
+
+ClipSummary summarize_clip(const DatasetClip& clip) {
+  ClipSummary summary;
+  summary.tag = clip.log.tag;
+  for (const Action& action : clip.canonical_gt) ++summary.gt_per_type[static_cast<size_t>(action.type)];
+  return summary;
+}
+
 namespace {
 
 std::string unfinished_save_note(const DecidedSave& save) {
@@ -44,10 +57,13 @@ bool list_dataset(const std::filesystem::path& root, Dataset& out, std::string& 
     clip.json_path = std::move(entry.json_path);
     clip.video_path = std::move(entry.video_path);
     clip.has_video = entry.has_video;
+    clip.json_stamp = entry.json_stamp;
+    clip.video_stamp = entry.video_stamp;
     if (!entry.video_problem.empty()) clip.video_error = clip.video_path.filename().string() + " is " + entry.video_problem;
     if (!entry.json_problem.empty()) {
       clip.error_kind = entry.json_problem_kind;
       clip.error = entry.json_problem;
+      clip.filled = true;  // nothing to read
     }
     out.clips.push_back(std::move(clip));
   }
@@ -61,6 +77,7 @@ void fill_dataset_clip(DatasetClip& clip, const DatasetLoadOptions& options) {
     clip.loaded = read_clip_file(clip.json_path, clip.log, clip_error);
     if (clip.loaded) {
       clip.canonical_gt = canonical_gt(clip.log, &clip.log.warnings);
+      clip.summary = summarize_clip(clip);
     } else if (file_starts_with_json_array(clip.json_path)) {
       clip.error_kind = "array-clip";
       clip.error = "the top-level value is an array (a predictions file?), expected the clip's log object {start_s, end_s, actions}";
@@ -69,6 +86,7 @@ void fill_dataset_clip(DatasetClip& clip, const DatasetLoadOptions& options) {
       clip.error = clip_error;
     }
   }
+  clip.filled = true;
   if (clip.has_video && options.probe_videos) {
     VideoProbe probe;
     if (probe_video(clip.video_path, kEvalFps, probe, clip.video_error)) clip.video = probe;

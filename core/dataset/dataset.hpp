@@ -5,6 +5,7 @@
 // the missing video) unless its top-level value is an array (a per-clip predictions file,
 // which may live inside the dataset); a clip_*.mp4 without its JSON, or a clip JSON that is
 // not a regular file, is listed as a clip that could not be read, so nothing vanishes.
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <optional>
@@ -19,6 +20,15 @@
 
 namespace idm {
 
+// What the browser shows of a clip without its log: kept in the probe index by the JSON's size
+// and mtime, so a second open lists every column without reading the logs again.
+struct ClipSummary {
+  std::string tag;
+  std::array<int, kActionTypeCount> gt_per_type{};  // canonical GT actions of each type
+  int gt_total() const;
+  bool operator==(const ClipSummary&) const = default;
+};
+
 struct DatasetClip {
   std::string key;                       // relative path without extension, '/' separators
   std::filesystem::path json_path;
@@ -31,7 +41,15 @@ struct DatasetClip {
   std::vector<Action> canonical_gt;      // coalesce(filter(log, 5 fps))
   std::optional<VideoProbe> video;       // when probed
   std::string video_error;
+  // False from list_dataset until fill_dataset_clip has run (the log read or its error known).
+  bool filled = false;
+  std::optional<ClipSummary> summary;    // from the log once filled, or from the index before
+  FileStamp json_stamp;                  // when listed (the index's keys)
+  FileStamp video_stamp;
 };
+
+// The summary of a filled, readable clip's log.
+ClipSummary summarize_clip(const DatasetClip& clip);
 
 struct Dataset {
   std::filesystem::path root;

@@ -29,7 +29,106 @@ bool stamp_from(const nlohmann::json& value, FileStamp& out) {
   return true;
 }
 
+nlohmann::json log_json(const IndexedLog& log) {
+  nlohmann::json entry{{"stamp", stamp_json(log.stamp)}};
+  if (log.summary) {
+    entry["tag"] = log.summary->tag;
+    entry["gt"] = log.summary->gt_per_type;
+  } else {
+    entry["error_kind"] = log.error_kind;
+    entry["error"] = log.error;
+  }
+  return entry;
+}
+
+bool log_from(const nlohmann::json& entry, IndexedLog& out) {
+  if (!entry.is_object() || !entry.contains("stamp") || !stamp_from(entry["stamp"], out.stamp)) return false;
+  if (entry.contains("gt")) {
+    const nlohmann::json& gt = entry["gt"];
+    if (!gt.is_array() || gt.size() != kActionTypeCount || !entry.contains("tag") || !entry["tag"].is_string()) return false;
+    ClipSummary summary;
+    summary.tag = entry["tag"].get<std::string>();
+    for (size_t type = 0; type < gt.size(); ++type) {
+      if (!gt[type].is_number_unsigned() || gt[type].get<uint64_t>() > 1000000000ull) return false;
+      summary.gt_per_type[type] = gt[type].get<int>();
+    }
+    out.summary = std::move(summary);
+    return true;
+  }
+  if (!entry.contains("error_kind") || !entry["error_kind"].is_string() || !entry.contains("error") || !entry["error"].is_string()) return false;
+  out.error_kind = entry["error_kind"].get<std::string>();
+  out.error = entry["error"].get<std::string>();
+  return !out.error_kind.empty();
+}
+
+std::optional<IndexedLog> log_entry_of(const DatasetClip& clip) {
+  IndexedLog log;
+  log.stamp = clip.json_stamp;
+  if (clip.filled && clip.loaded) log.summary = summarize_clip(clip);
+  else if (clip.filled && (clip.error_kind == "unreadable" || clip.error_kind == "array-clip")) {  // not the tree's findings
+    log.error_kind = clip.error_kind;
+    log.error = clip.error;
+  } else if (clip.summary) log.summary = clip.summary;
+  else return std::nullopt;
+  return log;
+}
+
 }  // namespace
+
+IndexUse apply_dataset_index(Dataset& dataset, const DatasetIndex& index) {
+  IndexUse use;
+  size_t want_videos = 0, want_logs = 0;
+  for (DatasetClip& clip : dataset.clips) {
+    want_videos += clip.has_video;
+    want_logs += !clip.filled;
+    if (clip.has_video && !clip.video) {
+      auto video = index.videos.find(clip.key);
+      if (video != index.videos.end() && video->second.stamp == clip.video_stamp) {
+        if (video->second.probe) clip.video = video->second.probe;
+        else clip.video_error = video->second.error;
+        ++use.videos;
+      }
+    }
+    if (clip.filled) continue;
+    auto log = index.logs.find(clip.key);
+    if (log == index.logs.end() || log->second.stamp != clip.json_stamp) continue;
+    if (log->second.summary) clip.summary = log->second.summary;
+    else {
+      clip.error_kind = log->second.error_kind;
+      clip.error = log->second.error;
+      clip.filled = true;
+    }
+    ++use.logs;
+  }
+  use.complete = use.videos == want_videos && use.logs == want_logs && index.videos.size() == use.videos && index.logs.size() == use.logs;
+  return use;
+}
+
+bool list_dataset_with_index(const std::filesystem::path& root, Dataset& out, std::string& error, IndexUse* use,
+                             const std::atomic<bool>* cancel) {
+  if (!list_dataset(root, out, error, cancel)) return false;
+  DatasetIndex index;
+  std::string index_error;
+  read_dataset_index(root, index, index_error);  // an unusable index is no index: the clips are read
+  IndexUse used = apply_dataset_index(out, index);
+  if (use) *use = used;
+  return true;
+}
+
+DatasetIndex index_of_dataset(const std::vector<DatasetClip>& clips) {
+  DatasetIndex index;
+  for (const DatasetClip& clip : clips) {
+    if (clip.has_video && (clip.video || !clip.video_error.empty())) {
+      IndexedVideo video;
+      video.stamp = clip.video_stamp;
+      video.probe = clip.video;
+      if (!clip.video) video.error = clip.video_error;
+      index.videos.emplace(clip.key, std::move(video));
+    }
+    if (auto log = log_entry_of(clip)) index.logs.emplace(clip.key, std::move(*log));
+  }
+  return index;
+}
 
 bool read_dataset_index(const std::filesystem::path& root, DatasetIndex& out, std::string& error) {
   out = DatasetIndex{};
@@ -71,6 +170,12 @@ bool read_dataset_index(const std::filesystem::path& root, DatasetIndex& out, st
     }
     out.videos.emplace(key, std::move(video));
   }
+  if (index.contains("logs") && index["logs"].is_object()) {  // absent in an index of probes only
+    for (const auto& [key, entry] : index["logs"].items()) {
+      IndexedLog log;
+      if (log_from(entry, log)) out.logs.emplace(key, std::move(log));
+    }
+  }
   return true;
 }
 
@@ -87,7 +192,9 @@ bool write_dataset_index(const std::filesystem::path& root, const DatasetIndex& 
     }
     videos[key] = std::move(entry);
   }
-  nlohmann::json document{{"version", kIndexVersion}, {"videos", std::move(videos)}};
+  nlohmann::json logs = nlohmann::json::object();
+  for (const auto& [key, log] : index.logs) logs[key] = log_json(log);
+  nlohmann::json document{{"version", kIndexVersion}, {"videos", std::move(videos)}, {"logs", std::move(logs)}};
   std::filesystem::path path = root / kDatasetIndexPath;
   std::error_code code;
   std::filesystem::create_directories(path.parent_path(), code);
@@ -135,7 +242,11 @@ IndexedProbeStats probe_videos_with_index(Dataset& dataset, const ProbeProgress&
     else clip.video_error = video.error;
     next.videos.emplace(clip.key, std::move(video));
   }
-  changed = changed || next.videos.size() != previous.videos.size();  // clips gone since
+  // What the browser shows of each log read here, so the viewer's next open lists it unread.
+  for (const DatasetClip& clip : dataset.clips) {
+    if (auto log = log_entry_of(clip)) next.logs.emplace(clip.key, std::move(*log));
+  }
+  changed = changed || next.videos.size() != previous.videos.size() || next.logs != previous.logs;  // clips gone since
   if (changed) stats.written = write_dataset_index(dataset.root, next, error);  // a read-only dataset keeps no cache
   return stats;
 }

@@ -1,7 +1,8 @@
 #pragma once
-// A cache of the slow part of opening a dataset, the video probes, in
-// DATASET/.idmscope/index.json: one entry per clip key with the size and mtime of its video, so
-// an entry whose video changed (or vanished) is probed again. Written atomically when anything
+// A cache of the slow parts of opening a dataset in DATASET/.idmscope/index.json: the video
+// probes (one entry per clip key with the size and mtime of its video, so an entry whose video
+// changed or vanished is probed again) and what the browser shows of each clip's log (tag, GT
+// counts per type, or why it cannot be read; keyed by the JSON's size and mtime). Written atomically when anything
 // changed; a dataset that cannot be written simply has no cache. `summary`, `check` and
 // `score --dataset` (every load_dataset that probes videos) share it.
 #include <atomic>
@@ -26,9 +27,37 @@ struct IndexedVideo {
   std::string error;  // when it could not be probed
 };
 
+struct IndexedLog {
+  FileStamp stamp;
+  std::optional<ClipSummary> summary;  // readable
+  std::string error_kind;              // else why not (DatasetClip::error_kind, error)
+  std::string error;
+  bool operator==(const IndexedLog&) const = default;
+};
+
 struct DatasetIndex {
   std::map<std::string, IndexedVideo> videos;  // by clip key
+  std::map<std::string, IndexedLog> logs;      // by clip key
 };
+
+// What the index knows of the listed clips, taken where the stamps still match: video probes
+// (or probe errors) and log summaries (or read errors; such a clip is filled: nothing more to
+// read). Reads no clip file.
+struct IndexUse {
+  size_t videos = 0;
+  size_t logs = 0;
+  bool complete = false;  // every clip found current in the index, and nothing else in it
+};
+IndexUse apply_dataset_index(Dataset& dataset, const DatasetIndex& index);
+
+// list_dataset, then apply_dataset_index with DATASET/.idmscope/index.json: what the browser
+// lists at once (on a warm open, every column).
+bool list_dataset_with_index(const std::filesystem::path& root, Dataset& out, std::string& error, IndexUse* use = nullptr,
+                             const std::atomic<bool>* cancel = nullptr);
+
+// The index of a dataset as it is now: probes of the clips probed, summaries of those filled or
+// summarised. Pure; for a task that writes it after filling a dataset in the background.
+DatasetIndex index_of_dataset(const std::vector<DatasetClip>& clips);
 
 // A missing index reads as empty (true); an unreadable or malformed one as empty with error set.
 bool read_dataset_index(const std::filesystem::path& root, DatasetIndex& out, std::string& error);

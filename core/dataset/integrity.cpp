@@ -142,7 +142,9 @@ void check_gesture(const DatasetClip& clip, const GestureFile& file, const char*
 
 }  // namespace
 
-std::vector<Finding> check_dataset(const Dataset& dataset) {
+std::vector<Finding> check_dataset(const Dataset& dataset) { return check_dataset_clips(dataset, dataset.clips); }
+
+std::vector<Finding> check_dataset_clips(const Dataset& dataset, const std::vector<DatasetClip>& clips) {
   std::vector<Finding> out;
   for (const std::string& error : dataset.side_file_errors) out.push_back({Severity::Problem, "", "unreadable", error});
   for (const std::string& note : dataset.side_file_notes) out.push_back({Severity::Note, "", "unfinished-save", note});
@@ -151,7 +153,7 @@ std::vector<Finding> check_dataset(const Dataset& dataset) {
     for (const std::string& warning : *warnings) out.push_back({Severity::Problem, "", "malformed", warning});
   }
   std::set<std::string> known;
-  for (const DatasetClip& clip : dataset.clips) known.insert(clip.key);
+  for (const DatasetClip& clip : clips) known.insert(clip.key);
   auto unknown_clips = [&](const auto& clips, const char* file_name) {
     for (const auto& [key, value] : clips) {
       if (!known.count(key)) out.push_back({Severity::Note, key, "unknown-clip", std::string(file_name) + " has entries for a clip not in the dataset (kept as is)"});
@@ -164,7 +166,7 @@ std::vector<Finding> check_dataset(const Dataset& dataset) {
     out.push_back({finding.problem ? Severity::Problem : Severity::Note, "", finding.kind, finding.path + ": " + finding.message});
   }
 
-  for (const DatasetClip& clip : dataset.clips) {
+  for (const DatasetClip& clip : clips) {
     if (clip.has_video && !clip.video_error.empty()) {
       out.push_back({Severity::Problem, clip.key, "bad-video", clip.video_path.filename().string() + ": " + clip.video_error});
     } else if (!clip.has_video && !clip.video_error.empty()) {

@@ -20,6 +20,9 @@ struct Finding {
 constexpr double kNearBoundaryUs = 5000.0;  // "within a few ms of a grid boundary"
 
 std::vector<Finding> check_dataset(const Dataset& dataset);
+// The same with the clips apart from the rest of the dataset (its side files and tree findings;
+// `dataset.clips` is not read): for a task that reads the clips in place and a copy of the rest.
+std::vector<Finding> check_dataset_clips(const Dataset& dataset, const std::vector<DatasetClip>& clips);
 
 // Problems that change what a score counts: a clip that cannot be read or has no log (not
 // scored), a folder that could not be listed, a bad video (default grid used), GT items that

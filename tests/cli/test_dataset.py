@@ -284,7 +284,7 @@ class IndexedOpen(unittest.TestCase):
         print("\n" + result.stdout, file=sys.stderr)  # the figures, for the log
         self.assertIn("10000 clips, 10000 videos probed", result.stdout)
         self.assertIn("find -name 'clip_*.json'", result.stdout)
-        self.assertIn("(index written)", result.stdout)
+        self.assertIn("(index written; warm: 10000 of 10000 clips from the index)", result.stdout)
         figures = {}
         for line in result.stdout.splitlines():
             words = line.split()

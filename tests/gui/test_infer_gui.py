@@ -17,9 +17,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_viewer import BINARY, XVFB, synth_sample  # noqa: E402
 
-# Starting a model run still writes its store's run.json on the UI thread (InferRun's start):
-# the frame I/O guard reports it on stderr here instead of aborting.
-os.environ["IDMSCOPE_FRAME_IO_GUARD"] = "report"
+# Every viewer started here aborts if its UI thread reads or writes a file inside a frame
+# (starting a run and saving infer.json run on threads of their own).
+os.environ["IDMSCOPE_FRAME_IO_GUARD"] = "abort"
 
 FAKE_WORKER = os.environ.get("IDMSCOPE_FAKE_WORKER", "build/tests/fake_worker")
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -280,6 +281,52 @@ class Viewer(unittest.TestCase):
         self.assertGreater(worst, 6, "BT.601 and BT.709 decode to the same pixels: the test cannot tell them apart")
         mean, worst = self.difference(references["untagged"], references["fullrange"])
         self.assertGreater(worst, 6, "limited and full range decode alike: the test cannot tell them apart")
+
+
+class LazyOpen(unittest.TestCase):
+    """10,000 clips (symlinks to a 3-clip sample): the first frame lists every row (names from
+    the tree) while the logs are read in the background; once the probe index holds the clips'
+    summaries, the first frame also has every tag and GT count."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="idmscope-gui-lazy-")
+        sample = os.path.join(cls.tmp, "sample")
+        keys = synth_sample(sample, clips=3, seed=5, size="128x80")
+        cls.big = os.path.join(cls.tmp, "big")
+        for count in range(10000):
+            directory = os.path.join(cls.big, "clips_recording_lazy_seg%d" % (count // 100))
+            os.makedirs(directory, exist_ok=True)
+            source = os.path.join(sample, keys[count % 3])
+            os.symlink(source + ".json", os.path.join(directory, "clip_%05d.json" % count))
+            os.symlink(source + ".mp4", os.path.join(directory, "clip_%05d.mp4" % count))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def first_frame(self):
+        result = subprocess.run(XVFB + [BINARY, self.big, "--stats", "--quit-after", "4", "--size", "1280x800"],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        line = [l for l in result.stderr.splitlines() if "at the first frame" in l]
+        self.assertEqual(len(line), 1, result.stderr)
+        print("\n" + line[0], file=sys.stderr)  # the figure, for the log
+        words = line[0].split()
+        listed_after_s = float(words[words.index("after") - 2])
+        return line[0], listed_after_s
+
+    def test_rows_at_the_first_frame_cold_and_warm(self):
+        shutil.rmtree(os.path.join(self.big, ".idmscope"), ignore_errors=True)
+        line, listed_after_s = self.first_frame()
+        self.assertIn("browser: 10000 rows at the first frame", line)
+        self.assertIn("(0 from the index)", line)
+        self.assertLess(listed_after_s, 30.0)  # generous: about a second on an idle machine
+        # Any full open (here the CLI's) leaves the clips' summaries in the index.
+        subprocess.run([BINARY, "summary", self.big], check=True, capture_output=True, timeout=1200)
+        line, listed_after_s = self.first_frame()
+        self.assertIn("browser: 10000 rows at the first frame, 10000 of 10000 clips with tag and GT count (10000 from the index)", line)
+        self.assertLess(listed_after_s, 30.0)
 
 
 if __name__ == "__main__":

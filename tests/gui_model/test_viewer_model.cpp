@@ -17,7 +17,9 @@
 #include "commands.hpp"
 #include "editor_actions.hpp"
 #include "io/frame_io_guard.hpp"
+#include "dataset/dataset_index.hpp"
 #include "state/apply.hpp"
+#include "state/dataset_fill.hpp"
 #include "synth/synth.hpp"
 
 namespace fs = std::filesystem;
@@ -127,6 +129,7 @@ struct Harness {
     }
     FAIL("tasks never settled");
   }
+  void apply_frame_only(CommandQueue& commands) { apply_frame(context, commands, window_commands); }
   void open(const fs::path& dataset, bool with_sources = true) {
     run({cmd::OpenDataset{dataset.string()}});
     REQUIRE(state.dataset_path == dataset.string());
@@ -203,6 +206,162 @@ TEST_CASE("opening a dataset is a task whose result selects the first clip and a
   CHECK(h.state.notifications.count(NoticeCode::DatasetOpened) == 1);
   CHECK(h.state.revisions.dataset == 1);
   CHECK(h.state.editor.document.is_open());  // opened for editing by its own task
+}
+
+// Applies the open's result only: the clips are listed, their logs not yet read (the fill's
+// tasks run but their results are not drained).
+void open_listed_only(Harness& h, const fs::path& dataset) {
+  CommandQueue open{cmd::OpenDataset{dataset.string()}};
+  h.apply_frame_only(open);
+  while (h.tasks.running(TaskKind::OpenDataset)) h.tasks.wait_idle_except(TaskKind::FillDataset);
+  CommandQueue results;
+  h.tasks.drain(results);
+  REQUIRE(results.size() == 1);
+  REQUIRE(std::holds_alternative<cmd::DatasetLoaded>(results[0]));
+  h.apply_frame_only(results);
+  REQUIRE(h.state.dataset_path == dataset.string());
+}
+
+TEST_CASE("an open lists the clips first and reads their logs in background tasks; a second open takes the columns from the index") {
+  Harness h;
+  fs::path dataset = fresh_copy("lazy");
+  fs::remove_all(dataset / ".idmscope");
+  open_listed_only(h, dataset);
+  REQUIRE(h.state.dataset.clips.size() == 3);
+  CHECK_FALSE(h.state.fill.done);
+  for (const DatasetClip& clip : h.state.dataset.clips) {
+    CHECK_FALSE(clip.filled);  // listed from the tree only: no index yet
+    CHECK_FALSE(clip.summary.has_value());
+  }
+  // The clip on screen is read ahead of the batches.
+  CHECK(h.state.fill.priority_clip == 0);
+  // Sources asked for meanwhile wait for every clip, then are scored.
+  for (const std::string& source : prediction_sources(dataset)) {
+    Command add = cmd::AddSource{source};
+    apply_command(h.context, add);  // alone: no task's result is applied meanwhile
+  }
+  CHECK(h.state.fill.pending_sources.size() == prediction_sources(dataset).size());
+  CHECK_FALSE(h.tasks.running(TaskKind::LoadSource));
+  h.run({});
+  CHECK(h.state.fill.done);
+  CHECK(h.state.fill.filled == 3);
+  CHECK(h.state.notifications.count(NoticeCode::DatasetRead) == 1);
+  for (const DatasetClip& clip : h.state.dataset.clips) {
+    CHECK(clip.filled);
+    CHECK(clip.loaded);
+    REQUIRE(clip.summary.has_value());
+    CHECK(clip.summary->gt_total() == static_cast<int>(clip.canonical_gt.size()));
+  }
+  REQUIRE(h.state.sources.size() == prediction_sources(dataset).size());
+  CHECK(h.state.scores_current());
+  CHECK(h.state.editor.document.is_open());
+  // The fill wrote the index; the next open lists every column from it before any log is read.
+  REQUIRE(fs::is_regular_file(dataset / kDatasetIndexPath));
+  Harness again;
+  open_listed_only(again, dataset);
+  CHECK(again.state.fill.from_index == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    const DatasetClip& clip = again.state.dataset.clips[i];
+    CHECK_FALSE(clip.filled);
+    REQUIRE(clip.summary.has_value());
+    CHECK(*clip.summary == *h.state.dataset.clips[i].summary);
+    REQUIRE(clip.video.has_value());
+    CHECK(clip.video->grid_frames == 25);
+  }
+  again.run({});
+  CHECK(again.state.fill.done);
+  // A clip whose JSON changed (size and mtime) is not taken from the index.
+  const DatasetClip& changed = again.state.dataset.clips[1];
+  nlohmann::json log;
+  {
+    std::ifstream in(changed.json_path);
+    in >> log;
+  }
+  log["tag"] = "retagged";
+  {
+    std::ofstream out(changed.json_path, std::ios::trunc);
+    out << log.dump(2);
+  }
+  Harness third;
+  open_listed_only(third, dataset);
+  CHECK(third.state.fill.from_index == 2);
+  CHECK_FALSE(third.state.dataset.clips[1].summary.has_value());
+  third.run({});
+  REQUIRE(third.state.dataset.clips[1].summary.has_value());
+  CHECK(third.state.dataset.clips[1].summary->tag == "retagged");
+}
+
+TEST_CASE("a clip selected while the dataset is read jumps the queue") {
+  // 900 clips (links to the sample's logs, no videos): the batches read them in order, a few
+  // hundred at a time, and the next batch starts only when the last one's result is applied.
+  fs::path dataset = sample_dataset() / "jump";
+  fs::remove_all(dataset);
+  fs::create_directories(dataset / "clips_recording_links");
+  std::vector<fs::path> logs;
+  for (const auto& folder : fs::directory_iterator(sample_dataset() / "pristine")) {  // not predictions/
+    if (!folder.path().filename().string().starts_with("clips_recording_")) continue;
+    for (const auto& entry : fs::directory_iterator(folder.path())) {
+      if (entry.path().extension() == ".json" && entry.path().filename().string().starts_with("clip_")) logs.push_back(entry.path());
+    }
+  }
+  REQUIRE(logs.size() == 3);
+  char name[32];
+  for (int i = 0; i < 900; ++i) {
+    std::snprintf(name, sizeof name, "clip_%04d.json", i);
+    fs::create_symlink(logs[static_cast<size_t>(i) % logs.size()], dataset / "clips_recording_links" / name);
+  }
+  Harness h;
+  open_listed_only(h, dataset);
+  REQUIRE(h.state.dataset.clips.size() == 900);
+  CHECK(h.state.fill.filled == 0);
+  CommandQueue select{cmd::SelectClip{850}};
+  h.apply_frame_only(select);
+  REQUIRE_FALSE(h.state.dataset.clips[850].filled);
+  CHECK(h.state.fill.priority_clip == 850);
+  // Frames go on until clip 850 is read: it comes before the batches reach it.
+  for (int guard = 0; guard < 10000 && !h.state.dataset.clips[850].filled; ++guard) {
+    h.tasks.wait_idle_except(TaskKind::OpenDataset);
+    CommandQueue none;
+    h.apply_frame_only(none);
+  }
+  REQUIRE(h.state.dataset.clips[850].filled);
+  CHECK(h.state.fill.filled < 850);
+  CHECK(h.state.view.clip == 850);
+  h.run({});
+  CHECK(h.state.fill.done);
+  CHECK(h.state.fill.filled == 900);
+  CHECK(h.state.view.evaluated);
+  CHECK(h.state.editor.document.is_open());
+  CHECK(h.state.editor.document.clip_key() == h.state.dataset.clips[850].key);
+  fs::remove_all(dataset);
+}
+
+TEST_CASE("the editor looks at its side files in a task and reloads a change made by another program") {
+  Harness h;
+  fs::path dataset = fresh_copy("outside");
+  h.open(dataset, false);
+  REQUIRE(h.state.editor.document.is_open());
+  const std::string key = h.state.editor.document.clip_key();
+  nlohmann::json annotations = nlohmann::json::object();
+  {
+    std::ifstream in(dataset / "annotations.json");
+    if (in) in >> annotations;
+  }
+  annotations[key]["0"] = "not_predictable";
+  {
+    std::ofstream out(dataset / "annotations.json.new");
+    out << annotations.dump() << "\n";
+  }
+  fs::rename(dataset / "annotations.json.new", dataset / "annotations.json");
+  h.state.editor.last_disk_check_s = -1.0;  // due now
+  CommandQueue none;
+  h.apply_frame_only(none);
+  CHECK(h.state.editor.disk_poll_in_flight);  // the frame only started the look
+  h.run({});
+  CHECK_FALSE(h.state.editor.disk_poll_in_flight);
+  auto labels = h.state.dataset.annotations.clips.find(key);
+  REQUIRE(labels != h.state.dataset.annotations.clips.end());
+  CHECK(h.state.notifications.count(NoticeCode::ReloadedFromDisk) == 1);
 }
 
 TEST_CASE("errors are typed notices, handled once") {

@@ -3,15 +3,18 @@
 #include "state/apply.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "analysis/metrics_view.hpp"
 #include "analysis/triage.hpp"
 #include "commands.hpp"
+#include "dataset/dataset_index.hpp"
 #include "dataset/integrity.hpp"
 #include "editor_actions.hpp"
 #include "io/atomic_write.hpp"
 #include "recent.hpp"
+#include "state/dataset_fill.hpp"
 
 namespace idm::gui {
 
@@ -23,19 +26,23 @@ std::vector<const DatasetScore*> source_scores(const AppState& state) {
   return scores;
 }
 
+// Lists the clips (with what the index knows of them) and reads the side files; the clips'
+// logs are read afterwards in the background (state/dataset_fill.hpp).
 void open_dataset(ViewerContext& context, const std::string& path) {
   context.state.loading_dataset = path;
+  context.state.fill.opened_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   context.tasks.cancel_kind(TaskKind::OpenDataset);  // the newest open wins
-  context.tasks.start(TaskKind::OpenDataset, "open " + path, [path](TaskContext&) -> Command {
+  context.tasks.start(TaskKind::OpenDataset, "open " + path, [path](TaskContext& task) -> Command {
     cmd::DatasetLoaded loaded;
     loaded.path = path;
     auto dataset = std::make_shared<Dataset>();
-    if (!load_dataset(path, DatasetLoadOptions{}, *dataset, loaded.error)) return loaded;
+    IndexUse use;
+    if (!list_dataset_with_index(path, *dataset, loaded.error, &use, task.cancel_flag())) return loaded;
+    load_side_files(*dataset);
     loaded.dataset = dataset;
-    // Clips that cannot be read or whose GT no frame shows are named, so none goes missing unseen.
-    for (const Finding& finding : check_dataset(*dataset)) {
-      if (affects_scores(finding)) loaded.clip_problems.push_back(finding.kind + ": " + finding_text(finding));
-    }
+    loaded.listed_only = true;
+    loaded.index_current = use.complete;
+    loaded.clips_from_index = use.logs;
     remember_dataset(path, loaded.recent_error);
     loaded.recent = load_recent_datasets();
     return loaded;
@@ -46,6 +53,10 @@ void add_source(ViewerContext& context, const std::string& path) {
   AppState& state = context.state;
   if (state.dataset_path.empty()) {
     notify(state, NoticeCode::NeedsDataset, Severity::Warning, path, "open a dataset before adding predictions");
+    return;
+  }
+  if (!dataset_settled(state)) {
+    state.fill.pending_sources.push_back(path);  // scored against every clip: once they are read
     return;
   }
   // The task reads the dataset's clips: install_dataset waits for it before replacing them.
@@ -86,11 +97,18 @@ void on_dataset_loaded(ViewerContext& context, cmd::DatasetLoaded& loaded) {
   context.tasks.cancel_and_wait(TaskKind::Scoring);
   context.tasks.cancel_and_wait(TaskKind::LoadSource);
   context.tasks.cancel_and_wait(TaskKind::Sweep);
+  context.tasks.cancel_and_wait(TaskKind::FillDataset);
   state.sweeps = DerivedSweeps{};
   state.scoring_for.clear();
   state.scoring_task = 0;
   state.pending_exports.clear();
+  double opened_s = state.fill.opened_s;
+  state.fill = DatasetFill{};
+  state.fill.opened_s = opened_s;
+  state.fill.listed_after_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() - opened_s;
+  state.fill.from_index = loaded.clips_from_index;
   install_dataset(state, context.video, loaded.path, std::move(*loaded.dataset));
+  if (loaded.listed_only) start_dataset_fill(context, loaded.index_current);
   constexpr size_t kProblemsNamed = 20;
   for (size_t i = 0; i < loaded.clip_problems.size() && i < kProblemsNamed; ++i) {
     notify(state, NoticeCode::ClipProblem, Severity::Warning, loaded.path, loaded.path + ": " + loaded.clip_problems[i]);
@@ -229,7 +247,7 @@ void schedule_scoring(ViewerContext& context) {
     wanted.push_back(key);
     if (!state.sources[s].scored || state.sources[s].scored_for != key) stale.push_back(s);
   }
-  if (stale.empty() || (state.scoring_task != 0 && state.scoring_for == wanted)) return;
+  if (stale.empty() || (state.scoring_task != 0 && state.scoring_for == wanted) || !dataset_settled(state)) return;
   if (state.scoring_task != 0) context.tasks.cancel(state.scoring_task);
   struct Job {
     std::string path;
@@ -280,7 +298,7 @@ void on_scores(AppState& state, cmd::ScoresComputed& computed) {
 void want_sweep(ViewerContext& context) {
   AppState& state = context.state;
   std::string key = state.sweep_key();
-  if (state.sources.empty() || key == state.sweeps.key || key == state.sweeps.computing) return;
+  if (state.sources.empty() || key == state.sweeps.key || key == state.sweeps.computing || !dataset_settled(state)) return;
   if (state.sweeps.task != 0) context.tasks.cancel(state.sweeps.task);
   std::vector<PredictionSet> sources;
   std::vector<std::string> paths;
@@ -369,6 +387,8 @@ bool apply_command(ViewerContext& context, Command& command) {
         else if constexpr (std::is_same_v<T, cmd::WantSweep>) want_sweep(context);
         else if constexpr (std::is_same_v<T, cmd::SweepComputed>) on_sweep(state, c);
         else if constexpr (std::is_same_v<T, cmd::DatasetLoaded>) on_dataset_loaded(context, c);
+        else if constexpr (std::is_same_v<T, cmd::ClipsFilled>) on_clips_filled(context, c);
+        else if constexpr (std::is_same_v<T, cmd::DatasetChecked>) on_dataset_checked(state, c);
         else if constexpr (std::is_same_v<T, cmd::ProfileLoaded>) on_profile_loaded(state, c);
         else if constexpr (std::is_same_v<T, cmd::SourceLoaded>) on_source_loaded(context, c);
         else if constexpr (std::is_same_v<T, cmd::ScoresComputed>) on_scores(state, c);
@@ -386,6 +406,7 @@ bool apply_command(ViewerContext& context, Command& command) {
 
 void refresh_derived(ViewerContext& context) {
   AppState& state = context.state;
+  fill_selected_first(context);
   refresh_clip_evaluations(state);
   schedule_scoring(context);
   refresh_metrics(state);

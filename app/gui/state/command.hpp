@@ -90,6 +90,24 @@ struct DatasetLoaded {
   std::string recent_error;          // the recent-datasets list could not be saved
   std::vector<std::string> recent;   // the list after this open
   std::vector<std::string> clip_problems;  // clips that cannot be read or scored (idmscope check's problems)
+  // Listed only: clips are filled later (ClipsFilled). index_current: the index had every
+  // clip's entry as it is on disk (nothing to write back after the fill).
+  bool listed_only = false;
+  bool index_current = false;
+  size_t clips_from_index = 0;  // clips whose browser columns came from the index
+};
+// A batch of clips read in the background (state/dataset_fill.hpp), for the dataset of that revision.
+struct ClipsFilled {
+  uint64_t dataset_revision = 0;
+  bool priority = false;  // the clip on screen, read ahead of the batches
+  std::vector<size_t> indices;
+  std::vector<DatasetClip> clips;
+};
+// After the fill: the clips that cannot be read or scored, and whether the index was written.
+struct DatasetChecked {
+  uint64_t dataset_revision = 0;
+  std::vector<std::string> clip_problems;
+  std::string index_error;
 };
 struct ProfileLoaded {
   std::shared_ptr<ScoringProfile> profile;  // null: could not be read
@@ -133,6 +151,12 @@ struct EditorSaveDone {
   std::optional<Notice> notice;  // what the user must be told (a leave-save's merge or rescue)
   std::string disk_signature;
 };
+// The editor's once-a-second look at the clip's side files (a task: it stats files).
+struct EditorDiskPolled {
+  std::string dataset_path;
+  int clip = -1;
+  std::string signature;
+};
 struct TaskCancelled { std::string name; };
 struct Notify { Notice notice; };
 
@@ -149,8 +173,8 @@ using Command = std::variant<
     cmd::EditorDeleteSelected, cmd::EditorRestore, cmd::EditorEditDetail, cmd::EditorAdd, cmd::EditorAcceptMerge, cmd::EditorDismissMerge,
     cmd::EditorBeginDetail, cmd::EditorBeginAdd, cmd::EditorCancelAdd, cmd::SetAutosave,
     cmd::ExportPng, cmd::ExportMp4, cmd::CancelMp4, cmd::RunModel,
-    cmd::DatasetLoaded, cmd::ProfileLoaded, cmd::SourceLoaded, cmd::ScoresComputed, cmd::SweepComputed, cmd::FileWritten, cmd::EditorOpened, cmd::EditorSaveDone,
-    cmd::TaskCancelled, cmd::Notify>;
+    cmd::DatasetLoaded, cmd::ClipsFilled, cmd::DatasetChecked, cmd::ProfileLoaded, cmd::SourceLoaded, cmd::ScoresComputed, cmd::SweepComputed, cmd::FileWritten, cmd::EditorOpened, cmd::EditorSaveDone,
+    cmd::EditorDiskPolled, cmd::TaskCancelled, cmd::Notify>;
 
 // The frame's commands, in the order they were asked for.
 using CommandQueue = std::vector<Command>;

@@ -14,6 +14,8 @@ enum class Severity { Info, Warning, Error };
 enum class NoticeCode {
   DatasetOpened,
   DatasetUnreadable,
+  DatasetRead,          // the background fill read every clip of the opened dataset
+  IndexNotKept,         // DATASET/.idmscope/index.json could not be written
   SideFileProblem,      // an unusable side file or an unfinished editor save, named on opening
   ClipProblem,          // a clip that cannot be read or scored, named on opening
   SourceAdded,

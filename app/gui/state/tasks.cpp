@@ -7,6 +7,7 @@ namespace idm::gui {
 const char* task_kind_name(TaskKind kind) {
   switch (kind) {
     case TaskKind::OpenDataset: return "open dataset";
+    case TaskKind::FillDataset: return "read clips";
     case TaskKind::OpenPath: return "look at a dropped path";
     case TaskKind::LoadSource: return "load predictions";
     case TaskKind::LoadProfile: return "load profile";
@@ -15,8 +16,20 @@ const char* task_kind_name(TaskKind kind) {
     case TaskKind::Save: return "save";
     case TaskKind::Export: return "export";
     case TaskKind::EditorOpen: return "open clip for editing";
+    case TaskKind::EditorDiskPoll: return "look at the side files";
   }
   return "task";
+}
+
+bool task_cancellable(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::OpenDataset:
+    case TaskKind::OpenPath:
+    case TaskKind::LoadSource:
+    case TaskKind::LoadProfile:
+    case TaskKind::Export: return true;
+    default: return false;
+  }
 }
 
 TaskRegistry::TaskRegistry(std::function<void()> wake) : wake_(std::move(wake)) {}
@@ -90,6 +103,11 @@ bool TaskRegistry::any_running() const {
   return std::any_of(entries_.begin(), entries_.end(), [](const auto& entry) { return !entry->finished; });
 }
 
+bool TaskRegistry::any_running_except(TaskKind kind) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(entries_.begin(), entries_.end(), [&](const auto& entry) { return entry->kind != kind && !entry->finished; });
+}
+
 std::vector<TaskInfo> TaskRegistry::snapshot() const {
   std::lock_guard lock(mutex_);
   std::vector<TaskInfo> out;
@@ -119,6 +137,15 @@ void TaskRegistry::drain(CommandQueue& out) {
 void TaskRegistry::wait_idle() {
   std::unique_lock lock(mutex_);
   finished_.wait(lock, [&] { return std::all_of(entries_.begin(), entries_.end(), [](const auto& entry) { return entry->finished; }); });
+}
+
+void TaskRegistry::wait_idle_except(TaskKind kind) {
+  std::unique_lock lock(mutex_);
+  finished_.wait(lock, [&] {
+    bool others_done = std::none_of(entries_.begin(), entries_.end(), [&](const auto& entry) { return entry->kind != kind && !entry->finished; });
+    bool result_waiting = std::any_of(entries_.begin(), entries_.end(), [](const auto& entry) { return entry->finished; });
+    return others_done || result_waiting;
+  });
 }
 
 }  // namespace idm::gui

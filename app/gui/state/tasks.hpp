@@ -23,14 +23,19 @@
 
 namespace idm::gui {
 
-enum class TaskKind { OpenDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen };
+enum class TaskKind { OpenDataset, FillDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen, EditorDiskPoll };
 
 const char* task_kind_name(TaskKind kind);
+// Whether the user may cancel a task of this kind. Not: reading the dataset's clips (everything
+// waits for it), scoring and the sweep (asked again at once while their inputs stay), saves and
+// the editor's open (the editor waits for their results).
+bool task_cancellable(TaskKind kind);
 
 class TaskContext {
  public:
   bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }
   void set_progress(double fraction) { progress_.store(fraction, std::memory_order_relaxed); }
+  const std::atomic<bool>* cancel_flag() const { return &cancel_; }
 
  private:
   friend class TaskRegistry;
@@ -65,11 +70,17 @@ class TaskRegistry {
   void cancel_and_wait(TaskKind kind);
   bool running(TaskKind kind) const;
   bool any_running() const;
+  // Whether a task of another kind than `kind` runs (the viewer's first frame does not wait
+  // for a dataset's background fill).
+  bool any_running_except(TaskKind kind) const;
   std::vector<TaskInfo> snapshot() const;
   // Moves the results of finished tasks into `out`, in the order they finished.
   void drain(CommandQueue& out);
   // Waits until no task is running (tests, and the window closing).
   void wait_idle();
+  // Waits until no task of another kind than `kind` runs, or until a task of any kind finishes
+  // with its result not yet drained (the caller drains it and may start more work).
+  void wait_idle_except(TaskKind kind);
 
  private:
   struct Entry {
