@@ -12,6 +12,7 @@
 #include "editor_actions.hpp"
 #include "io/atomic_write.hpp"
 #include "recent.hpp"
+#include "state/rsv_apply.hpp"
 
 namespace idm::gui {
 
@@ -27,6 +28,7 @@ void open_dataset(ViewerContext& context, const std::string& path) {
   context.state.loading_dataset = path;
   context.tasks.cancel_kind(TaskKind::OpenDataset);  // the newest open wins
   context.tasks.start(TaskKind::OpenDataset, "open " + path, [path](TaskContext&) -> Command {
+    if (looks_like_rsv_release(path)) return cmd::RsvOpen{path};  // the RSV mode (state/rsv_apply.cpp)
     cmd::DatasetLoaded loaded;
     loaded.path = path;
     auto dataset = std::make_shared<Dataset>();
@@ -62,6 +64,7 @@ void add_source(ViewerContext& context, const std::string& path) {
 void open_path(ViewerContext& context, const std::string& path) {
   bool have_dataset = !context.state.dataset_path.empty();
   context.tasks.start(TaskKind::OpenPath, "look at " + path, [path, have_dataset](TaskContext&) -> Command {
+    if (looks_like_rsv_release(path)) return cmd::RsvOpen{path};
     std::error_code code;
     bool dataset_folder = false;
     if (std::filesystem::is_directory(path, code)) {
@@ -91,6 +94,7 @@ void on_dataset_loaded(ViewerContext& context, cmd::DatasetLoaded& loaded) {
   state.scoring_task = 0;
   state.pending_exports.clear();
   install_dataset(state, context.video, loaded.path, std::move(*loaded.dataset));
+  state.rsv.active = false;  // an IDM dataset replaces an RSV release on screen
   constexpr size_t kProblemsNamed = 20;
   for (size_t i = 0; i < loaded.clip_problems.size() && i < kProblemsNamed; ++i) {
     notify(state, NoticeCode::ClipProblem, Severity::Warning, loaded.path, loaded.path + ": " + loaded.clip_problems[i]);
@@ -338,6 +342,10 @@ bool apply_command(ViewerContext& context, Command& command) {
     apply_editor_command(context, command);
     return true;
   }
+  if (is_rsv_command(command)) {
+    apply_rsv_command(context, command);
+    return true;
+  }
   bool handled = true;
   std::visit(
       [&](auto& c) {
@@ -387,6 +395,7 @@ bool apply_command(ViewerContext& context, Command& command) {
 void refresh_derived(ViewerContext& context) {
   AppState& state = context.state;
   refresh_clip_evaluations(state);
+  refresh_rsv_derived(context);
   schedule_scoring(context);
   refresh_metrics(state);
   if (!state.pending_exports.empty() && state.metrics.current) {

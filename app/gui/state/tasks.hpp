@@ -23,7 +23,7 @@
 
 namespace idm::gui {
 
-enum class TaskKind { OpenDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen };
+enum class TaskKind { OpenDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen, RsvOpen, RsvCheck, RsvFrames, RsvCurve };
 
 const char* task_kind_name(TaskKind kind);
 
