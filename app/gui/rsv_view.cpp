@@ -24,8 +24,8 @@ std::vector<uint8_t> rgba_of(const RgbFrame& frame) {
 }
 
 std::string member_title(const rsv::LoadedMember& member) {
-  std::string title = member.files.name.is_pair ? std::string(1, member.files.name.role) + "  " : "";
-  return title + member.files.key;
+  if (member.files.name.is_pair) return std::string(1, member.files.name.role) + "   traj " + std::to_string(member.files.name.tid);
+  return "traj " + std::to_string(member.files.name.tid);
 }
 
 void draw_transport(const AppState& state, CommandQueue& commands) {
@@ -87,7 +87,7 @@ void draw_rsv_image(const RsvTexture& slot, ImVec2 size, const char* empty_text)
 void draw_rsv_main(const AppState& state, RsvUi& ui, NotificationUi& notifications, CommandQueue& commands) {
   const RsvState& rsv = state.rsv;
   ImVec2 size = ImGui::GetContentRegionAvail();
-  float browser_width = std::clamp(size.x * 0.42f, 300.0f, size.x - 400.0f);
+  float browser_width = std::clamp(size.x * 0.36f, 300.0f, size.x - 400.0f);
   ImGui::BeginChild("rsv_browser", ImVec2(browser_width, 0), true);
   draw_rsv_browser(state, ui, commands);
   ImGui::EndChild();
@@ -108,7 +108,7 @@ void draw_rsv_main(const AppState& state, RsvUi& ui, NotificationUi& notificatio
   if (pair && rsv.show_difference) upload_rsv_difference(ui.difference, frame_a, frame_b, ui.gain);
 
   float top_height = right_height * 0.55f;
-  float minimap_width = std::min(360.0f, ImGui::GetContentRegionAvail().x * 0.4f);
+  float minimap_width = std::min(340.0f, ImGui::GetContentRegionAvail().x * 0.36f);
   ImGui::BeginChild("rsv_video", ImVec2(-minimap_width, top_height), true, ImGuiWindowFlags_NoScrollbar);
   if (!loaded) {
     ImGui::TextDisabled("choose a trajectory or pair in the browser");
@@ -116,9 +116,12 @@ void draw_rsv_main(const AppState& state, RsvUi& ui, NotificationUi& notificatio
     ImGui::Text("%s   %s", loaded->item ? loaded->item->key.c_str() : "?", loaded->relation.c_str());
     if (loaded->members.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "no readable member (see the Log)");
     ImVec2 avail = ImGui::GetContentRegionAvail();
-    int panes = pair ? (rsv.show_difference ? 3 : 2) : 1;
-    float pane_width = (avail.x - 8.0f * static_cast<float>(panes - 1)) / static_cast<float>(panes);
-    float pane_height = avail.y - ImGui::GetFrameHeightWithSpacing() * 2.2f;
+    // A pair: A and B side by side, |A - B| under A; a single trajectory: one pane.
+    int columns = pair ? 2 : 1;
+    int rows = pair && rsv.show_difference ? 2 : 1;
+    float title_height = ImGui::GetTextLineHeightWithSpacing();
+    float pane_width = (avail.x - 8.0f * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    float pane_height = (avail.y - ImGui::GetFrameHeightWithSpacing() * 1.2f) / static_cast<float>(rows) - title_height - 4.0f;
     auto pane = [&](const char* id, const std::string& title, const RsvTexture& slot, const std::string& error) {
       ImGui::BeginGroup();
       ImGui::PushID(id);
@@ -139,7 +142,6 @@ void draw_rsv_main(const AppState& state, RsvUi& ui, NotificationUi& notificatio
            error != rsv.cache.errors.end() ? error->second : member.files.video_path.empty() ? "no video" : "");
     }
     if (pair && rsv.show_difference) {
-      ImGui::SameLine(0, 8);
       char title[96];
       std::snprintf(title, sizeof title, "|A - B| x%.0f  (mean %.1f)", ui.gain, ui.difference.mean_level);
       pane("d", title, ui.difference, "");
