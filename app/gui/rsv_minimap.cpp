@@ -157,7 +157,9 @@ void draw_rsv_minimap(const AppState& state, RsvUi& ui, CommandQueue& commands) 
     draw->AddCircle(a, 7.0f, IM_COL32(255, 60, 50, 255), 0, 2.0f);
     char text[48];
     std::snprintf(text, sizeof text, "residual %.2f cm", residual);
-    draw->AddText(ImVec2(a.x + 9, a.y + 4), IM_COL32(255, 90, 80, 255), text);
+    float text_width = ImGui::CalcTextSize(text).x;
+    float text_x = a.x + 9 + text_width < bottom_right.x ? a.x + 9 : a.x - 9 - text_width;  // stays inside the map
+    draw->AddText(ImVec2(text_x, a.y + 4), IM_COL32(255, 90, 80, 255), text);
     ui.minimap.residual_drawn = true;
     ui.minimap.residual_x0 = a.x, ui.minimap.residual_y0 = a.y, ui.minimap.residual_x1 = b.x, ui.minimap.residual_y1 = b.y;
   }

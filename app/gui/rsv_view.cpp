@@ -237,7 +237,10 @@ void draw_rsv_endpoints(const AppState& state, RsvUi& ui, CommandQueue& commands
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float width = (avail.x - 16) / 3.0f, height = avail.y - ImGui::GetTextLineHeightWithSpacing() * 1.3f;
   bool show_end = rsv.flicker && std::fmod(ImGui::GetTime(), 1.0) >= 0.5;  // alternate twice a second
-  auto label = [](const std::pair<std::string, int>& endpoint) { return endpoint.first + "  frame " + std::to_string(endpoint.second); };
+  auto label = [](const std::pair<std::string, int>& endpoint) {
+    size_t cut = endpoint.first.rfind("__");  // run_<RUN>__traj_<TID>: the part after the run
+    return (cut == std::string::npos ? endpoint.first : endpoint.first.substr(cut + 2)) + "  frame " + std::to_string(endpoint.second);
+  };
   ImGui::BeginGroup();
   ImGui::TextUnformatted(rsv.flicker ? (show_end ? ("E: " + label(endpoints[1])).c_str() : ("S: " + label(endpoints[0])).c_str())
                                      : ("S: " + label(endpoints[0])).c_str());
