@@ -322,6 +322,9 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::NewFrame();
       if (state.rsv.active) {
         handle_rsv_keys(state, rsv_ui, keys, commands);
+        if (!ImGui::GetIO().WantTextInput && action_pressed(keys, "open_dataset", false)) {
+          dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.rsv.path);
+        }
       } else {
         handle_keys(state, browser, keys, dataset_picker, commands);
         handle_analysis_keys(state, browser, keys, commands);
