@@ -255,6 +255,7 @@ int run_viewer(const ViewerOptions& options) {
       CommandQueue start;
       if (!options.clip_key.empty()) start.push_back(cmd::RsvSelectItem{options.clip_key});
       start.push_back(cmd::RsvSeek{options.grid_frame});
+      if (options.play) start.push_back(cmd::RsvTogglePlay{});
       settle(context, std::move(start));
     }
     int frames_with_target = 0;
