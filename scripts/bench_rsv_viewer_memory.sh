@@ -15,12 +15,18 @@ fi
 pair=equivalence_easy/run_20260112_093001__pair_100
 single=inverse_easy/run_20260112_093001__traj_1
 peak_kb() {  # clip, seconds: plays the clip from frame 0 for that long, prints the peak RSS in kB
-  local log
+  local log out
   log=$(mktemp)
+  out=$(mktemp)
   xvfb-run -a -s '-screen 0 1920x1080x24' /usr/bin/time -v "$bin" "$release" --clip "$1" --frame 0 --size 1600x1000 \
-    --play --quit-after "$2" >/dev/null 2>"$log" || true
+    --play --quit-after "$2" >"$out" 2>"$log" || true
+  # The run counts only if it played to the last frame.
+  if ! grep -q "^rsv-view item=$1 frame=359 " "$out"; then
+    echo "$1 did not play to frame 359 in $2 s: $(grep '^rsv-view' "$out")" >&2
+    exit 2
+  fi
   awk -F': ' '/Maximum resident set size/ {print $2}' "$log"
-  rm -f "$log"
+  rm -f "$log" "$out"
 }
 # 360 frames at 16 fps take 22.5 s; the time leaves room for a loaded machine's slower decode.
 seconds=${IDMSCOPE_BENCH_SECONDS:-40}

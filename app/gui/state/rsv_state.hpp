@@ -55,7 +55,7 @@ struct RsvFrameCache {
   std::set<RsvFrameKey> pending;  // asked of a task, not back yet
   std::map<std::string, std::string> errors;  // member key -> why its frames cannot be decoded
   size_t bytes = 0;
-  size_t budget_bytes = 384ull << 20;
+  size_t budget_bytes = 96ull << 20;  // ~35 decoded 1280x720 frames: what is shown, the endpoints and a short history
   std::shared_ptr<const RgbFrame> find(const std::string& member, int frame) const;
 };
 
