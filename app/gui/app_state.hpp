@@ -19,6 +19,7 @@
 #include "state/command.hpp"
 #include "state/notifications.hpp"
 #include "state/revisions.hpp"
+#include "state/rsv_state.hpp"
 #include "video/decode_service.hpp"
 #include "editor_state.hpp"
 #include "clip_motions.hpp"
@@ -113,6 +114,7 @@ struct AppState {
   double play_clock_s = 0.0;  // grid mode: time since the last step
   double play_position_us = 0.0;  // native mode: the playhead's pts (microseconds, absolute)
   EditorState editor;  // labelling / override editor of the selected clip (issue 7)
+  RsvState rsv;        // Reasoning-Structured Videos mode (state/rsv_state.hpp); rsv.active: shown instead of the dataset
   bool scores_current() const;
   std::string sweep_key() const;  // what a sweep of the current inputs would be keyed by
   ScoreKey wanted_score_key(const Source& source) const {

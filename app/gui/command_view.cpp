@@ -17,7 +17,7 @@ int run_view(int argc, char** argv, int first) {
     std::fputs(
         "usage: idmscope [DATASET] [--predictions SRC]... [--profile reference|protocol|FILE] [--clip KEY] [--frame N]\n"
         "                [--native SOURCE_FRAME] [--screenshot OUT.png [--dump-frame FRAME.png]] [--size WxH]\n"
-        "                [--tab timeline|metrics|plots|log] [--stats] [--play] [--quit-after S]\n"
+        "                [--tab timeline|metrics|plots|log|endpoints] [--stats] [--play] [--quit-after S]\n"
         "  Opens the viewer: clip browser, the exact grid frame, and the timeline with GT and each\n"
         "  source's predictions coloured TP/FP/FN. Keys: Left/Right grid frame, Shift+Left/Right native\n"
         "  frame, Home/End, Space play, J/K/L reverse/pause/forward (repeat: faster), [ and ] clip.\n"
@@ -28,7 +28,11 @@ int run_view(int argc, char** argv, int first) {
         "  --play starts playing and --quit-after S closes the window after S seconds (benchmarks).\n"
         "  Overlays (View menu): GT and model displacement arrows from an anchor (click the video),\n"
         "  scroll gauge, keycast badges. N/P next/previous FN or FP, Ctrl+E export PNG, Export menu:\n"
-        "  MP4 with overlays, per-clip metrics CSV. Bottom tabs: Timeline, Metrics, Plots, Log (--tab).\n",
+        "  MP4 with overlays, per-clip metrics CSV. Bottom tabs: Timeline, Metrics, Plots, Log (--tab).\n"
+        "  An RSV release (a folder of run_*_meta.json files, its split folders or result_dataset/) opens\n"
+        "  in RSV mode: --clip <split>/<stem> or a pair's key, --frame a native frame (0..359); keys\n"
+        "  Left/Right frame, PageUp/PageDown (, .) step, O partner, X |A - B|, B flicker, [ ] item;\n"
+        "  tabs Timeline, Endpoints, Log; on exit with --screenshot/--quit-after it prints what it drew.\n",
         stdout);
     return 0;
   }
@@ -44,8 +48,8 @@ int run_view(int argc, char** argv, int first) {
   options.play = args.flag("--play");
   options.quit_after_s = args.int_value("--quit-after", 0, 0, 86400);
   options.tab = args.value("--tab").value_or("timeline");
-  if (options.tab != "timeline" && options.tab != "metrics" && options.tab != "plots" && options.tab != "log") {
-    throw UsageError{"--tab expects timeline, metrics, plots or log"};
+  if (options.tab != "timeline" && options.tab != "metrics" && options.tab != "plots" && options.tab != "log" && options.tab != "endpoints") {
+    throw UsageError{"--tab expects timeline, metrics, plots, log or endpoints (RSV)"};
   }
   if (auto size = args.value("--size")) {
     if (std::sscanf(size->c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 || options.height < 240) {

@@ -25,6 +25,7 @@ extern "C" {
 #include "key_input.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
+#include "rsv_panels.hpp"
 #include "io/frame_io_guard.hpp"
 #include "state/apply.hpp"
 #include "state/dataset_fill.hpp"
@@ -253,6 +254,15 @@ int run_viewer(const ViewerOptions& options) {
       start.push_back(cmd::SeekGrid{options.grid_frame});
       settle(context, std::move(start), false);
     }
+    RsvUi rsv_ui;  // the RSV mode's window state (rsv_view.cpp)
+    rsv_ui.tab = options.tab;
+    if (state.rsv.active) {  // an RSV release: --clip names a trajectory or pair, --frame a native frame
+      CommandQueue start;
+      if (!options.clip_key.empty()) start.push_back(cmd::RsvSelectItem{options.clip_key});
+      start.push_back(cmd::RsvSeek{options.grid_frame});
+      if (options.play) start.push_back(cmd::RsvTogglePlay{});
+      settle(context, std::move(start));
+    }
     int frames_with_target = 0;
     bool native_requested = false;
     double last_time = glfwGetTime();
@@ -269,7 +279,7 @@ int run_viewer(const ViewerOptions& options) {
     CommandQueue window_commands;  // the ones only the window can carry out (GL, the model run)
     while (!glfwWindowShouldClose(window)) {
       if (quit.requested()) glfwSetWindowShouldClose(window, 1);
-      bool animating = state.playing || options.screenshot || awaiting_frames(state);
+      bool animating = state.playing || state.rsv.playing || options.screenshot || awaiting_frames(state);
       if (options.quit_after_s > 0 && glfwGetTime() - started_s >= options.quit_after_s) break;
       if (!animating && settle_frames == 0 && (infer_busy(infer_ui) || analysis_export_busy(analysis) || tasks.any_running())) {
         // A model run, an export or a task: refresh its progress ~60 times a second, leaving
@@ -317,9 +327,16 @@ int run_viewer(const ViewerOptions& options) {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      handle_keys(state, browser, keys, dataset_picker, commands);
-      handle_analysis_keys(state, browser, keys, commands);
-      handle_infer_keys(state, infer_ui, keys);
+      if (state.rsv.active) {
+        handle_rsv_keys(state, rsv_ui, keys, commands);
+        if (!ImGui::GetIO().WantTextInput && action_pressed(keys, "open_dataset", false)) {
+          dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.rsv.path);
+        }
+      } else {
+        handle_keys(state, browser, keys, dataset_picker, commands);
+        handle_analysis_keys(state, browser, keys, commands);
+        handle_infer_keys(state, infer_ui, keys);
+      }
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -333,6 +350,8 @@ int run_viewer(const ViewerOptions& options) {
       std::string picked;
       if (dataset_picker.draw(picked)) commands.push_back(cmd::OpenDataset{picked});
       if (source_picker.draw(picked)) commands.push_back(cmd::AddSource{picked});
+      if (state.rsv.active) draw_rsv_main(state, rsv_ui, notification_ui, commands);  // the RSV mode's window (rsv_view.cpp)
+      else {
       ImVec2 size = ImGui::GetContentRegionAvail();
       browser_width = std::clamp(browser_width, 200.0f, size.x - 300.0f);
       ImGui::BeginChild("browser", ImVec2(browser_width, 0), true);
@@ -389,6 +408,7 @@ int run_viewer(const ViewerOptions& options) {
       ++first_tab_frames;
       ImGui::EndChild();
       ImGui::EndChild();
+      }  // IDM mode
       ImGui::End();
       draw_infer_window(state, infer_ui, run_choice);
       ImGui::Render();
@@ -397,6 +417,7 @@ int run_viewer(const ViewerOptions& options) {
       // events, then the derived values.
       push_requests(requests, commands);
       commands.push_back(cmd::AdvancePlayback{now - last_time});
+      if (state.rsv.playing) commands.push_back(cmd::RsvAdvance{now - last_time});
       last_time = now;
       if (apply_frame(context, commands, window_commands) > 0) settle_frames = std::max(settle_frames, 2);  // show what changed
       for (const Command& command : window_commands) {
@@ -428,7 +449,9 @@ int run_viewer(const ViewerOptions& options) {
             std::fprintf(stderr, "idmscope: cannot write %s\n", options.screenshot->c_str());
             status = 1;
           }
-          if (options.frame_dump) {
+          if (options.frame_dump && state.rsv.active) {
+            if (!rsv_dump_frame(rsv_ui, *options.frame_dump)) status = 1;
+          } else if (options.frame_dump) {
             std::vector<uint8_t> frame_pixels;
             frame_texture.read_back(frame_pixels);
             const render::Texture& shown_texture = frame_texture.texture();
@@ -453,6 +476,7 @@ int run_viewer(const ViewerOptions& options) {
       print_fill_timing(stderr, state);
       print_memory(stderr, service.cache().bytes(), service.cache().frames());
     }
+    if (options.quit_after_s > 0 || options.screenshot) print_rsv_debug(state, rsv_ui, stdout);  // what the RSV panels drew
     // Saves under way finish and land first; then unsaved edits are written before the window goes.
     // Edits that waited for a save are applied (and saved) too.
     CommandQueue last;

@@ -117,6 +117,11 @@ const std::vector<KeyAction>& key_actions() {
       {"add_action", "add a GT action at the current frame", {"A"}},
       {"run_model", "run the model (Run model window's settings) on this clip", {"Ctrl+R"}},
       {"cancel_run", "cancel the model run", {"Ctrl+Shift+R"}},
+      {"rsv_next_step", "RSV: first frame of the next action step", {"PageDown", "."}},
+      {"rsv_previous_step", "RSV: first frame of this / the previous action step", {"PageUp", ","}},
+      {"rsv_partner", "RSV: jump to the partner trajectory (the other half)", {"O"}},
+      {"rsv_toggle_difference", "RSV: show / hide the |A - B| pane of a pair", {"X"}},
+      {"rsv_flicker", "RSV: blink between the two endpoint frames", {"B"}},
   };
   return actions;
 }

@@ -15,6 +15,7 @@
 #include "io/atomic_write.hpp"
 #include "recent.hpp"
 #include "state/dataset_fill.hpp"
+#include "state/rsv_apply.hpp"
 
 namespace idm::gui {
 
@@ -33,6 +34,7 @@ void open_dataset(ViewerContext& context, const std::string& path) {
   context.state.fill.opened_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   context.tasks.cancel_kind(TaskKind::OpenDataset);  // the newest open wins
   context.tasks.start(TaskKind::OpenDataset, "open " + path, [path](TaskContext& task) -> Command {
+    if (looks_like_rsv_release(path)) return cmd::RsvOpen{path};  // the RSV mode (state/rsv_apply.cpp)
     cmd::DatasetLoaded loaded;
     loaded.path = path;
     auto dataset = std::make_shared<Dataset>();
@@ -73,6 +75,7 @@ void add_source(ViewerContext& context, const std::string& path) {
 void open_path(ViewerContext& context, const std::string& path) {
   bool have_dataset = !context.state.dataset_path.empty();
   context.tasks.start(TaskKind::OpenPath, "look at " + path, [path, have_dataset](TaskContext&) -> Command {
+    if (looks_like_rsv_release(path)) return cmd::RsvOpen{path};
     std::error_code code;
     bool dataset_folder = false;
     if (std::filesystem::is_directory(path, code)) {
@@ -109,6 +112,7 @@ void on_dataset_loaded(ViewerContext& context, cmd::DatasetLoaded& loaded) {
   state.fill.from_index = loaded.clips_from_index;
   install_dataset(state, context.video, loaded.path, std::move(*loaded.dataset));
   if (loaded.listed_only) start_dataset_fill(context, loaded.index_current);
+  state.rsv.active = false;  // an IDM dataset replaces an RSV release on screen
   constexpr size_t kProblemsNamed = 20;
   for (size_t i = 0; i < loaded.clip_problems.size() && i < kProblemsNamed; ++i) {
     notify(state, NoticeCode::ClipProblem, Severity::Warning, loaded.path, loaded.path + ": " + loaded.clip_problems[i]);
@@ -356,6 +360,10 @@ bool apply_command(ViewerContext& context, Command& command) {
     apply_editor_command(context, command);
     return true;
   }
+  if (is_rsv_command(command)) {
+    apply_rsv_command(context, command);
+    return true;
+  }
   bool handled = true;
   std::visit(
       [&](auto& c) {
@@ -408,6 +416,7 @@ void refresh_derived(ViewerContext& context) {
   AppState& state = context.state;
   fill_selected_first(context);
   refresh_clip_evaluations(state);
+  refresh_rsv_derived(context);
   schedule_scoring(context);
   refresh_metrics(state);
   if (!state.pending_exports.empty() && state.metrics.current) {

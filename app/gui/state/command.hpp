@@ -18,6 +18,7 @@
 #include "scoring/profile.hpp"
 #include "state/notifications.hpp"
 #include "state/revisions.hpp"
+#include "state/rsv_command.hpp"
 
 namespace idm::gui::cmd {
 
@@ -174,7 +175,11 @@ using Command = std::variant<
     cmd::EditorBeginDetail, cmd::EditorBeginAdd, cmd::EditorCancelAdd, cmd::SetAutosave,
     cmd::ExportPng, cmd::ExportMp4, cmd::CancelMp4, cmd::RunModel,
     cmd::DatasetLoaded, cmd::ClipsFilled, cmd::DatasetChecked, cmd::ProfileLoaded, cmd::SourceLoaded, cmd::ScoresComputed, cmd::SweepComputed, cmd::FileWritten, cmd::EditorOpened, cmd::EditorSaveDone,
-    cmd::EditorDiskPolled, cmd::TaskCancelled, cmd::Notify>;
+    cmd::EditorDiskPolled, cmd::TaskCancelled, cmd::Notify,
+    // Reasoning-Structured Videos mode (state/rsv_command.hpp)
+    cmd::RsvOpen, cmd::RsvSelectItem, cmd::RsvStepItem, cmd::RsvSeek, cmd::RsvStepFrame, cmd::RsvStepStep, cmd::RsvJumpPartner,
+    cmd::RsvToggleDifference, cmd::RsvToggleFlicker, cmd::RsvTogglePlay, cmd::RsvAdvance, cmd::RsvSetCheckSettings,
+    cmd::RsvLoaded, cmd::RsvChecked, cmd::RsvFramesDecoded, cmd::RsvPsnrCurve>;
 
 // The frame's commands, in the order they were asked for.
 using CommandQueue = std::vector<Command>;

@@ -39,6 +39,8 @@ enum class NoticeCode {
   Navigated,
   ModelRun,
   TaskCancelled,
+  RsvItemProblem,       // an item of an RSV release with an error (the file and place named)
+  RsvFrameUnreadable,   // an RSV video whose frames cannot be decoded
 };
 
 struct Notice {

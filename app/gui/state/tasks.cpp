@@ -17,6 +17,10 @@ const char* task_kind_name(TaskKind kind) {
     case TaskKind::Export: return "export";
     case TaskKind::EditorOpen: return "open clip for editing";
     case TaskKind::EditorDiskPoll: return "look at the side files";
+    case TaskKind::RsvOpen: return "read RSV release";
+    case TaskKind::RsvCheck: return "RSV check";
+    case TaskKind::RsvFrames: return "decode RSV frames";
+    case TaskKind::RsvCurve: return "PSNR(A, B) per frame";
   }
   return "task";
 }

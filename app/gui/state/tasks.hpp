@@ -23,7 +23,8 @@
 
 namespace idm::gui {
 
-enum class TaskKind { OpenDataset, FillDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen, EditorDiskPoll };
+enum class TaskKind { OpenDataset, FillDataset, OpenPath, LoadSource, LoadProfile, Scoring, Sweep, Save, Export, EditorOpen, EditorDiskPoll,
+                      RsvOpen, RsvCheck, RsvFrames, RsvCurve };
 
 const char* task_kind_name(TaskKind kind);
 // Whether the user may cancel a task of this kind. Not: reading the dataset's clips (everything
