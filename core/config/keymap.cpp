@@ -117,6 +117,11 @@ const std::vector<KeyAction>& key_actions() {
       {"add_action", "add a GT action at the current frame", {"A"}},
       {"run_model", "run the model (Run model window's settings) on this clip", {"Ctrl+R"}},
       {"cancel_run", "cancel the model run", {"Ctrl+Shift+R"}},
+      {"toggle_browser", "show / collapse the clip browser", {"F2"}},
+      {"toggle_editor", "show / collapse the editor", {"F3"}},
+      {"full_video", "full-video mode: only the video and the play controls", {"F"}},
+      {"help", "this help: every action and its keys", {"F1", "Shift+/"}},
+      {"toggle_arrow_chain", "show / hide the chain of past cursor arrows", {"C"}},
   };
   return actions;
 }

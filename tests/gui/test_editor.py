@@ -239,7 +239,7 @@ class Editor(unittest.TestCase):
                 parts.append(f"xdotool type --delay 120 '{step[1]}'; sleep 0.3")
             else:
                 parts.append(f"sleep {step[1]}")
-        exported = os.path.join(live, "idmscope-exports", os.path.basename(self.dataset) + "_metrics.json")
+        exported = os.path.join(self.dataset, ".idmscope", "exports", os.path.basename(self.dataset) + "_metrics.json")
         script = (
             f"IDMSCOPE_FRAME_IO_GUARD=abort {BINARY} {self.dataset} --clip {key} --size 1600x1000 --tab metrics "
             f"--predictions {sources[0]} --predictions {sources[1]} & pid=$!; "
