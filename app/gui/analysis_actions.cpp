@@ -117,7 +117,10 @@ void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2
                                           state.grid_length(), state.profile.fps, &state.view.motions);
   scene.video_width_px = video_width_px;
   scene.video_height_px = video_height_px;
-  draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, panel_min, panel_max);
+  // Arrows and labels stay on the picture: clipped to the frame as shown (inside the panel).
+  ImVec2 clip_min(std::max(image_min.x, panel_min.x), std::max(image_min.y, panel_min.y));
+  ImVec2 clip_max(std::min(image_max.x, panel_max.x), std::min(image_max.y, panel_max.y));
+  draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, clip_min, clip_max);
 }
 
 void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings& overlays, int framebuffer_width, int framebuffer_height,

@@ -175,27 +175,29 @@ void sort_by_value(std::vector<int>& order, Value value, bool descending) {
   });
 }
 
-// Sorts `order` by the table's sort spec (column 0 clip, 1 tag, 2 GT, 3 labels, 4+ metric columns).
+// Sorts `order` by the table's sort spec (column 0 clip, then the metric columns, then tag,
+// GT and labels: the scores sit next to the name, where a narrow browser still shows them).
 void sort_rows(const AppState& state, const std::vector<MetricColumn>& columns, const ImGuiTableSortSpecs* specs, std::vector<int>& order) {
   if (!specs || specs->SpecsCount == 0) return;
   const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
-  auto key_less = [&](int a, int b) {
-    const DatasetClip& x = state.dataset.clips[static_cast<size_t>(a)];
-    const DatasetClip& y = state.dataset.clips[static_cast<size_t>(b)];
-    switch (spec.ColumnIndex) {
-      case 0: return x.key < y.key;
-      case 1: return x.log.tag < y.log.tag;
-      case 2: return x.canonical_gt.size() < y.canonical_gt.size();
-      case 3: return labelled_count(state, x) < labelled_count(state, y);
-      default: return false;  // metric columns: below, n/a last
-    }
-  };
   bool descending = spec.SortDirection == ImGuiSortDirection_Descending;
-  if (spec.ColumnIndex >= 4) {
-    const MetricColumn& column = columns[static_cast<size_t>(spec.ColumnIndex - 4)];
+  int metric_count = static_cast<int>(columns.size());
+  if (spec.ColumnIndex >= 1 && spec.ColumnIndex <= metric_count) {
+    const MetricColumn& column = columns[static_cast<size_t>(spec.ColumnIndex - 1)];
     sort_by_value(order, [&](int clip) { return column_value(state, column, static_cast<size_t>(clip)); }, descending);
     return;
   }
+  int after_metrics = spec.ColumnIndex == 0 ? -1 : spec.ColumnIndex - 1 - metric_count;  // 0 tag, 1 GT, 2 labels
+  auto key_less = [&](int a, int b) {
+    const DatasetClip& x = state.dataset.clips[static_cast<size_t>(a)];
+    const DatasetClip& y = state.dataset.clips[static_cast<size_t>(b)];
+    switch (after_metrics) {
+      case 0: return x.log.tag < y.log.tag;
+      case 1: return label_progress(state, x).second < label_progress(state, y).second;
+      case 2: return labelled_count(state, x) < labelled_count(state, y);
+      default: return x.key < y.key;
+    }
+  };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return descending ? key_less(b, a) : key_less(a, b); });
 }
 
@@ -302,9 +304,6 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   }
   ImGui::TableSetupColumn("clip", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_NoHide,
                           std::min(ui.name_width, 420.0f));
-  ImGui::TableSetupColumn("tag", ImGuiTableColumnFlags_WidthFixed, 70);
-  ImGui::TableSetupColumn("GT", ImGuiTableColumnFlags_WidthFixed, 30);
-  ImGui::TableSetupColumn("labels", ImGuiTableColumnFlags_WidthFixed, 50);
   int scored_types = 0;
   for (int type = 0; type < kActionTypeCount; ++type) scored_types += state.profile.scored[static_cast<size_t>(type)] ? 1 : 0;
   for (const MetricColumn& column : metric) {
@@ -314,6 +313,9 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     float width = column.type < 0 ? 56.0f : std::max(56.0f, kHeatCell * static_cast<float>(scored_types) + 4);
     ImGui::TableSetupColumn(name.c_str(), ImGuiTableColumnFlags_WidthFixed, width);
   }
+  ImGui::TableSetupColumn("tag", ImGuiTableColumnFlags_WidthFixed, 90);
+  ImGui::TableSetupColumn("GT", ImGuiTableColumnFlags_WidthFixed, 30);
+  ImGui::TableSetupColumn("labels", ImGuiTableColumnFlags_WidthFixed, 50);
   ImGui::TableHeadersRow();
   if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
     if (ui.sorted_once) ui.worst_type = -1;  // a header click takes over from "worst for"
@@ -379,17 +381,6 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", clip.error.c_str());
       continue;
     }
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(clip.log.tag.c_str());
-    // GT after overrides, the count "labels" is out of; the log's own count on hover.
-    auto [labelled, total] = label_progress(state, clip);
-    ImGui::TableNextColumn();
-    ImGui::Text("%zu", total);
-    if (ImGui::IsItemHovered() && total != clip.canonical_gt.size()) {
-      ImGui::SetTooltip("%zu GT actions after overrides (%zu in the log)", total, clip.canonical_gt.size());
-    }
-    ImGui::TableNextColumn();
-    ImGui::Text("%zu/%zu", labelled, total);
     for (const MetricColumn& column : metric) {
       ImGui::TableNextColumn();
       const PredictionSet& predictions = state.sources[column.source].predictions;
@@ -418,6 +409,17 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%d model answer(s) empty or without a JSON array, scored as []", bad->second);
       }
     }
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(clip.log.tag.c_str());
+    // GT after overrides, the count "labels" is out of; the log's own count on hover.
+    auto [labelled, total] = label_progress(state, clip);
+    ImGui::TableNextColumn();
+    ImGui::Text("%zu", total);
+    if (ImGui::IsItemHovered() && total != clip.canonical_gt.size()) {
+      ImGui::SetTooltip("%zu GT actions after overrides (%zu in the log)", total, clip.canonical_gt.size());
+    }
+    ImGui::TableNextColumn();
+    ImGui::Text("%zu/%zu", labelled, total);
   }
   ImGui::EndTable();
 }

@@ -182,7 +182,7 @@ class ExportVideo(unittest.TestCase):
             f"{BINARY} {self.dataset} {' '.join(self.sources)} --clip {self.keys[0]} --tab metrics --size 1280x800 & pid=$!; "
             "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
-            "xdotool mousemove 983 572; xdotool keydown ctrl; " + press + "xdotool keyup ctrl; sleep 0.2; "
+            "xdotool mousemove 711 486; xdotool keydown ctrl; " + press + "xdotool keyup ctrl; sleep 0.2; "
             "xdotool keydown ctrl keydown a; sleep 0.12; xdotool keyup a keyup ctrl; sleep 0.2; "
             "xdotool type --delay 120 0; xdotool keydown Return; sleep 0.15; xdotool keyup Return; sleep 0.5; "
             "import -window root -crop 1280x800+0+0 slider.png; "

@@ -2,6 +2,7 @@
 """The viewer as researchers use it daily, in a real window under Xvfb (Mesa llvmpipe): the
 video's share of the screen (from the frame rectangle the viewer reports with --screenshot),
 the help window, and keys that must not fire while the user types or a popup is open."""
+import json
 import os
 import re
 import shutil
@@ -56,7 +57,11 @@ class ViewerUx(unittest.TestCase):
             "for i in $(seq 100); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "settle; xdotool windowactivate --sync $w 2>/dev/null; xdotool mousemove 5 5; sleep 0.3; "
             f"{actions}; sleep 0.8; settle; import -window root {out}; kill $pid; wait $pid 2>/dev/null; true")
-        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=180, env=self.env)
+        # Each run its own config dir: a run that collapses panels saves layout.json at exit.
+        config = os.path.join(self.tmp, "config_" + name)
+        os.makedirs(config, exist_ok=True)
+        result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=180,
+                                env=dict(self.env, XDG_CONFIG_HOME=config))
         self.assertTrue(os.path.exists(out), result.stderr)
         png = os.path.join(self.tmp, name + "_rgba.png")
         subprocess.run(["convert", out, "-crop", f"{size}+0+0", "+repage", "-define", "png:color-type=6", png], check=True)
@@ -90,6 +95,10 @@ class ViewerUx(unittest.TestCase):
         # the picture then reaches columns that were the browser's (x = 150).
         for name in ("collapsed", "full"):
             self.assertNotEqual(rows[name][400], rows["plain"][400], name)
+            if name == "collapsed":  # remembered in the config dir when the window closes
+                with open(os.path.join(self.tmp, "config_panels_collapsed", "idmscope", "layout.json")) as f:
+                    saved = json.load(f)
+                self.assertEqual((saved["browser_open"], saved["editor_open"]), (False, False))
         column_150 = lambda screen: [screen[y][4 * 150:4 * 150 + 3] for y in range(200, 600, 20)]
         self.assertNotEqual(column_150(rows["full"]), column_150(rows["plain"]))
 
