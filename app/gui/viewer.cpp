@@ -81,7 +81,7 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 
 // File menu: open, recent, add/remove predictions.
 void draw_menu(const AppState& state, FolderPicker& dataset_picker, FolderPicker& source_picker, AnalysisUi& analysis,
-               OverlaySettings& overlays, CommandQueue& commands, const KeyMap& keys, LayoutSettings& layout, HelpUi& help) {
+               OverlaySettings& overlays, CommandQueue& commands, const KeyMap& keys) {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open dataset...", shortcut_text(keys, "open_dataset").c_str())) {
@@ -107,7 +107,13 @@ void draw_menu(const AppState& state, FolderPicker& dataset_picker, FolderPicker
     ImGui::EndMenu();
   }
   draw_analysis_menus(state, analysis, overlays, commands);
-  // Each item names its key from the key map, so the menus teach the shortcuts.
+  ImGui::EndMenuBar();
+}
+
+// Window and Help, after the Model menu (the menus before it keep their places). Each item
+// names its key from the key map, so the menus teach the shortcuts.
+void draw_window_menus(const KeyMap& keys, LayoutSettings& layout, HelpUi& help, OverlaySettings& overlays) {
+  if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("Window")) {
     ImGui::MenuItem("Clip browser", shortcut_text(keys, "toggle_browser").c_str(), &layout.browser_open);
     ImGui::MenuItem("Editor", shortcut_text(keys, "toggle_editor").c_str(), &layout.editor_open);
@@ -360,9 +366,10 @@ int run_viewer(const ViewerOptions& options) {
       ImGui::SetNextWindowSize(viewport->WorkSize);
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
-      draw_menu(state, dataset_picker, source_picker, analysis, video_ui.overlays, commands, keys, layout, help);
+      draw_menu(state, dataset_picker, source_picker, analysis, video_ui.overlays, commands, keys);
       ClipChoice run_choice{browser.order, marked_in_order(browser)};
       draw_infer_menu(state, infer_ui, run_choice);
+      draw_window_menus(keys, layout, help, video_ui.overlays);
       draw_status_bar(state, tasks.snapshot(), infer_ui, analysis, notification_ui);
       std::string picked;
       if (dataset_picker.draw(picked)) commands.push_back(cmd::OpenDataset{picked});
