@@ -36,6 +36,10 @@ bool ensure_dir(const std::string& dir, std::string& error) {
 }  // namespace
 
 void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings& overlays, CommandQueue& commands) {
+  // The exports folder follows the dataset (no file access: a path computation).
+  std::filesystem::path exports = state.dataset_path.empty() ? std::filesystem::path("idmscope-exports")
+                                                             : std::filesystem::path(state.dataset_path) / ".idmscope" / "exports";
+  ui.export_dir = std::filesystem::absolute(exports).lexically_normal().string();
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("GT arrows", nullptr, &overlays.gt_arrows);
     ImGui::MenuItem("Model arrows", nullptr, &overlays.source_arrows);
@@ -73,8 +77,7 @@ void draw_analysis_menus(const AppState& state, AnalysisUi& ui, OverlaySettings&
 }
 
 void handle_analysis_keys(const AppState& state, const BrowserUi& browser, const KeyMap& keys, CommandQueue& commands) {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+  if (!keyboard_free()) return;
   if (action_pressed(keys, "export_png", false)) commands.push_back(cmd::ExportPng{});
   if (action_pressed(keys, "export_mp4", false)) commands.push_back(cmd::ExportMp4{});
   int direction = action_pressed(keys, "next_miss") ? 1 : action_pressed(keys, "previous_miss") ? -1 : 0;
@@ -91,10 +94,17 @@ void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2
                         int video_height_px, ImVec2 panel_min, ImVec2 panel_max) {
   if (state.view.clip < 0 || video_width_px <= 0) return;
   analysis::VideoToScreen to_screen{image_min.x, image_min.y, (image_max.x - image_min.x) / static_cast<double>(video_width_px)};
-  // A click (not a drag) on the video places the anchor there.
+  // A single click (not a drag) on the video places the anchor there. A double-click fits
+  // the view: the anchor its first click moved goes back.
   ImGuiIO& io = ImGui::GetIO();
-  if (ImGui::IsItemHovered() && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 16.0f) {
+  if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    overlays.anchor_set = overlays.anchor_before_click.set;
+    overlays.anchor_x_px = overlays.anchor_before_click.x_px;
+    overlays.anchor_y_px = overlays.anchor_before_click.y_px;
+  } else if (ImGui::IsItemHovered() && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseClickedLastCount[ImGuiMouseButton_Left] == 1 &&
+             io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 16.0f) {
     analysis::Point at = to_screen.invert({io.MousePos.x, io.MousePos.y});
+    overlays.anchor_before_click = {overlays.anchor_set, overlays.anchor_x_px, overlays.anchor_y_px};
     overlays.anchor_set = true;
     overlays.anchor_x_px = at.x;
     overlays.anchor_y_px = at.y;
@@ -107,7 +117,10 @@ void video_overlay_hook(const AppState& state, OverlaySettings& overlays, ImVec2
                                           state.grid_length(), state.profile.fps, &state.view.motions);
   scene.video_width_px = video_width_px;
   scene.video_height_px = video_height_px;
-  draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, panel_min, panel_max);
+  // Arrows and labels stay on the picture: clipped to the frame as shown (inside the panel).
+  ImVec2 clip_min(std::max(image_min.x, panel_min.x), std::max(image_min.y, panel_min.y));
+  ImVec2 clip_max(std::min(image_max.x, panel_max.x), std::min(image_max.y, panel_max.y));
+  draw_overlays(ImGui::GetWindowDrawList(), scene, overlays, to_screen, clip_min, clip_max);
 }
 
 void run_analysis_exports(AppState& state, AnalysisUi& ui, const OverlaySettings& overlays, int framebuffer_width, int framebuffer_height,

@@ -34,6 +34,8 @@ struct AnalysisUi {
   bool export_png = false;
   bool export_mp4 = false;
   bool cancel_mp4 = false;
+  // Where exports go: DATASET/.idmscope/exports/ (absolute; ./idmscope-exports/ with no
+  // dataset). Follows the open dataset; shown in the Export menu and in every export's notice.
   std::string export_dir = "idmscope-exports";
   // The MP4 export under way: decoded and encoded on its own thread, overlays drawn here a few
   // milliseconds per UI frame (step_analysis_exports), so the UI keeps running.

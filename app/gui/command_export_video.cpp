@@ -76,6 +76,7 @@ int run_overlay_export(const OverlayExportRequest& request) {
   clip_request.profile = request.profile;
   double anchor_x_px = 0, anchor_y_px = 0;
   check_overlay_options(request, anchor_x_px, anchor_y_px);
+  clip_request.settings.whole_chain = true;  // the CLI export shows every overlay unless --hide names it
   if (request.hide) {
     for (const std::string& name : hidden_overlays(*request.hide)) hide_overlay(name, clip_request.settings);
   }

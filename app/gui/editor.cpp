@@ -376,9 +376,14 @@ void editor_redo(AppState& state) {
 void editor_delete_selected(AppState& state) {
   int selected = state.editor.selected;
   if (selected < 0) return;
+  std::vector<int> before = order_of_items(state);
+  long position = std::find(before.begin(), before.end(), selected) - before.begin();
   if (run_edit(state, [&](edit::ClipDocument& document, std::string& error) { return document.delete_action(selected, error); })) {
+    // The selection stays where it was in the list: on the row that followed the deleted one
+    // (the one before it when it was the last), and the playhead follows it there.
     state.editor.selected = -1;
-    editor_select_step(state, 1);
+    std::vector<int> after = order_of_items(state);
+    if (!after.empty()) editor_select(state, after[static_cast<size_t>(std::clamp<long>(position, 0, static_cast<long>(after.size()) - 1))]);
   }
 }
 

@@ -8,8 +8,7 @@
 namespace idm::gui {
 
 void handle_editor_keys(const AppState& state, const KeyMap& keys, CommandQueue& commands) {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || !state.editor.document.is_open()) return;
+  if (!keyboard_free() || !state.editor.document.is_open()) return;
   if (state.editor.document.pending_merge()) return;  // the merge dialog has the keyboard
   if (action_pressed(keys, "undo")) commands.push_back(cmd::EditorUndo{});
   if (action_pressed(keys, "redo")) commands.push_back(cmd::EditorRedo{});

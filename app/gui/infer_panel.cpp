@@ -385,7 +385,7 @@ void draw_infer_menu(AppState& state, InferUi& ui, const ClipChoice& choice) {
 }
 
 void handle_infer_keys(AppState& state, InferUi& ui, const KeyMap& keys) {
-  if (ImGui::GetIO().WantTextInput) return;
+  if (!keyboard_free()) return;
   if (action_pressed(keys, "cancel_run", false)) {
     if (running(ui)) ui.run->cancel();
   } else if (action_pressed(keys, "run_model", false) && state.view.clip >= 0) {

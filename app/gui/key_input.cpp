@@ -36,6 +36,12 @@ bool chord_pressed(const KeyChord& chord, bool repeat) {
   return io.KeyCtrl == chord.ctrl && io.KeyShift == chord.shift && io.KeyAlt == chord.alt;
 }
 
+bool keyboard_free() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return false;
+  return !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+}
+
 bool action_pressed(const KeyMap& map, const char* action, bool repeat) {
   for (const KeyChord& chord : map.chords(action)) {
     if (chord_pressed(chord, repeat)) return true;

@@ -30,10 +30,28 @@ void draw_arrow(ImDrawList* draw, ImVec2 tail, ImVec2 head, ImU32 colour, float 
 
 ImU32 with_alpha(ImU32 colour, int alpha) { return (colour & ~IM_COL32_A_MASK) | (static_cast<ImU32>(std::clamp(alpha, 0, 255)) << IM_COL32_A_SHIFT); }
 
-void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const char* text, ImVec2 clip_max) {
+// A label box; `placed` holds the boxes already drawn this frame: a label that would cover one
+// moves down below it (then up, at the bottom edge), with a leader line back to its point.
+void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const char* text, ImVec2 clip_max, std::vector<ImVec4>* placed = nullptr) {
   ImVec2 size = ImGui::CalcTextSize(text);
-  at.x = std::min(at.x, clip_max.x - size.x - 6);  // kept inside the panel
+  ImVec2 wanted = at;
+  at.x = std::min(at.x, clip_max.x - size.x - 6);  // kept inside the video
   at.y = std::min(at.y, clip_max.y - size.y - 4);
+  if (placed) {
+    auto overlaps = [&](ImVec2 p) {
+      for (const ImVec4& box : *placed) {
+        if (p.x - 3 < box.z && p.x + size.x + 3 > box.x && p.y - 1 < box.w && p.y + size.y + 1 > box.y) return true;
+      }
+      return false;
+    };
+    for (int attempt = 0; attempt < 8 && overlaps(at); ++attempt) at.y += size.y + 4;
+    if (at.y > clip_max.y - size.y - 4) {
+      at.y = std::min(wanted.y, clip_max.y - size.y - 4);
+      for (int attempt = 0; attempt < 8 && overlaps(at); ++attempt) at.y -= size.y + 4;
+    }
+    placed->push_back(ImVec4(at.x - 3, at.y - 1, at.x + size.x + 3, at.y + size.y + 1));
+    if (std::fabs(at.y - wanted.y) > size.y) draw->AddLine(ImVec2(wanted.x - 6, wanted.y + 8), ImVec2(at.x - 3, at.y + size.y / 2), colour, 1.0f);
+  }
   draw->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + size.x + 3, at.y + size.y + 1), IM_COL32(0, 0, 0, 185), 3.0f);
   draw->AddText(at, colour, text);
 }
@@ -231,6 +249,7 @@ void draw_overlays(ImDrawList* draw, const OverlayScene& scene, const OverlaySet
   }
   // Angle error and magnitude ratio of each source's current arrow against GT's.
   if (settings.highlight && settings.source_arrows) {
+    std::vector<ImVec4> placed_labels;
     const analysis::FrameVector* gt_vector = scene.gt.move_at(scene.grid_frame);
     for (size_t s = 0; s < scene.sources.size(); ++s) {
       const analysis::FrameVector* predicted = scene.sources[s].move_at(scene.grid_frame);
@@ -246,7 +265,7 @@ void draw_overlays(ImDrawList* draw, const OverlayScene& scene, const OverlaySet
         std::snprintf(text, sizeof text, "%s: %s  %s", scene.source_names[s].c_str(), angle, ratio);
       }
       ImVec2 head = to_imvec(to_screen.apply(segment->head));
-      label(draw, ImVec2(head.x + 8, head.y - 8 + 18.0f * static_cast<float>(s)), source_colour(s), text, clip_max);
+      label(draw, ImVec2(head.x + 8, head.y - 8), source_colour(s), text, clip_max, &placed_labels);
     }
   }
   draw->PopClipRect();

@@ -21,7 +21,7 @@ namespace idm::gui {
 struct OverlaySettings {
   bool gt_arrows = true;
   bool source_arrows = true;
-  bool whole_chain = true;    // the clip's full chain, faint
+  bool whole_chain = false;   // the clip's full chain, faint (off by default: it covers the frame)
   bool trail = true;          // the last trail_frames arrows, fading
   int trail_frames = 5;
   bool highlight = true;      // the current frame's arrows, thick, with angle error and ratio
@@ -31,6 +31,10 @@ struct OverlaySettings {
   double anchor_x_px = 0.0;   // video pixels
   double anchor_y_px = 0.0;
   bool anchor_follows_frame = false;  // true: the chain passes the anchor at the current frame
+  struct SavedAnchor {
+    bool set = false;
+    double x_px = 0.0, y_px = 0.0;
+  } anchor_before_click;      // what the last single click replaced (a double-click restores it)
 };
 
 // Everything the overlays need for one clip at one frame.

@@ -17,6 +17,15 @@ namespace idm::gui {
 
 namespace {
 
+// Case-insensitive substring match.
+bool matches(const std::string& text, const char* filter) {
+  if (!filter[0]) return true;
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::string_view needle(filter);
+  auto found = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [&](char a, char b) { return lower(a) == lower(b); });
+  return found != text.end();
+}
+
 // Until the background fill has read a clip's log, its tag and GT count come from the index's
 // summary (empty and -1 when the index had none).
 const std::string& clip_tag(const DatasetClip& clip) {
@@ -27,15 +36,6 @@ const std::string& clip_tag(const DatasetClip& clip) {
 long gt_count(const DatasetClip& clip) {
   if (clip.loaded) return static_cast<long>(clip.canonical_gt.size());
   return clip.summary ? clip.summary->gt_total() : -1;
-}
-
-// Case-insensitive substring match.
-bool matches(const std::string& text, const char* filter) {
-  if (!filter[0]) return true;
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  std::string_view needle(filter);
-  auto found = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [&](char a, char b) { return lower(a) == lower(b); });
-  return found != text.end();
 }
 
 // A combo of the dataset's tags (with clip counts); "" is every tag.
@@ -67,8 +67,8 @@ double clip_f1(const AppState& state, size_t source, size_t clip) {
 }
 
 // Labelled / total over the GT that is scored (after overrides), as the editor counts it.
-// Before the clip's log is read: known from the summary's GT count when no override changes
-// the GT (labels then index the canonical actions); else nullopt.
+// Before the clip's log is read: known from the index's GT count when no override changes the
+// GT (labels then index the canonical actions); else nullopt.
 std::optional<std::pair<size_t, size_t>> label_progress(const AppState& state, const DatasetClip& clip) {
   auto overrides = state.dataset.overrides.clips.find(clip.key);
   if (!clip.loaded) {
@@ -95,6 +95,10 @@ long labelled_count(const AppState& state, const DatasetClip& clip) {
   auto progress = label_progress(state, clip);
   return progress ? static_cast<long>(progress->first) : -1;
 }
+long gt_after_overrides(const AppState& state, const DatasetClip& clip) {
+  auto progress = label_progress(state, clip);
+  return progress ? static_cast<long>(progress->second) : -1;
+}
 
 // A metric column: a source's F1 over every scored type (type < 0) or one type's F1.
 struct MetricColumn {
@@ -102,49 +106,129 @@ struct MetricColumn {
   int type = -1;
 };
 
+// One F1 column per source; "per type" adds, per source, one column of heat-map cells (one
+// small square per scored type), so the clip names keep their room.
 std::vector<MetricColumn> metric_columns(const AppState& state, const BrowserUi& ui) {
   std::vector<MetricColumn> columns;
   for (size_t s = 0; s < state.sources.size(); ++s) {
     columns.push_back({s, -1});
-    if (!ui.per_type_columns) continue;
-    for (int type = 0; type < kActionTypeCount; ++type) {
-      if (state.profile.scored[static_cast<size_t>(type)]) columns.push_back({s, type});
-    }
+    if (ui.per_type_columns) columns.push_back({s, kActionTypeCount});  // the heat-map cells
   }
   return columns;
 }
 
-// -1 when the clip could not be read or (per type) has no items of the type.
+// The source has answered this clip in full (a clip it was not run on has no F1, not a 0).
+bool source_ran(const AppState& state, size_t source, const DatasetClip& clip) {
+  const PredictionSet& predictions = state.sources[source].predictions;
+  return predictions.by_clip.count(clip.key) > 0 && predictions.excluded.count(clip.key) == 0;
+}
+
+// The worst F1 of one type over every source that ran on the clip; -1: n/a everywhere.
+double worst_type_f1(const AppState& state, size_t clip, int type) {
+  double worst = -1.0;
+  for (size_t s = 0; s < state.sources.size(); ++s) {
+    if (!source_ran(state, s, state.dataset.clips[clip])) continue;
+    auto f1 = analysis::clip_type_f1(state.sources[s].score, static_cast<int>(clip), static_cast<ActionType>(type));
+    if (f1 && (worst < 0 || *f1 < worst)) worst = *f1;
+  }
+  return worst;
+}
+
+ImU32 heat_colour(double f1) {
+  float t = static_cast<float>(std::clamp(f1, 0.0, 1.0));  // red 0 -> yellow 0.5 -> green 1
+  float r = t < 0.5f ? 0.85f : 0.85f - (t - 0.5f) * 1.2f;
+  float g = t < 0.5f ? 0.25f + t * 1.1f : 0.8f;
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, 0.25f, 1.0f));
+}
+
+constexpr float kHeatCell = 14.0f;
+
+// Per scored type, a square coloured by the clip's F1 for that type; n/a is an empty outline.
+void draw_heat_cells(const AppState& state, size_t source, size_t clip) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int type = 0; type < kActionTypeCount; ++type) {
+    if (!state.profile.scored[static_cast<size_t>(type)]) continue;
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    ImVec2 end(at.x + kHeatCell - 2, at.y + kHeatCell);
+    // -1: n/a (a plain double: GCC 12 warns about optionals read through inlining)
+    double f1 = -1.0;
+    if (source_ran(state, source, state.dataset.clips[clip])) {
+      f1 = analysis::clip_type_f1(state.sources[source].score, static_cast<int>(clip), static_cast<ActionType>(type)).value_or(-1.0);
+    }
+    if (f1 >= 0) draw->AddRectFilled(at, end, heat_colour(f1), 2.0f);
+    else draw->AddRect(at, end, IM_COL32(90, 90, 100, 255), 2.0f);
+    ImGui::PushID(type);
+    ImGui::Dummy(ImVec2(kHeatCell - 2, kHeatCell));
+    ImGui::PopID();
+    if (ImGui::IsItemHovered()) {
+      const Counts& counts = clip < state.sources[source].score.clips.size()
+                                 ? state.sources[source].score.clips[clip].evaluation.by_type[static_cast<size_t>(type)]
+                                 : Counts{};
+      if (f1 >= 0) {
+        ImGui::SetTooltip("%s, %s: F1 %.3f (TP %lld FP %lld FN %lld)", state.sources[source].predictions.name.c_str(),
+                          action_type_name(static_cast<ActionType>(type)), f1, static_cast<long long>(counts.tp),
+                          static_cast<long long>(counts.fp), static_cast<long long>(counts.fn));
+      } else {
+        ImGui::SetTooltip("%s, %s: n/a (no GT and no predictions of this type, or not run)", state.sources[source].predictions.name.c_str(),
+                          action_type_name(static_cast<ActionType>(type)));
+      }
+    }
+    ImGui::SameLine(0, 2);
+  }
+  ImGui::NewLine();
+}
+
+// -1 (n/a) when the clip could not be read, the source did not run on it or (per type) it has
+// no items of the type. The heat-map column sorts by its worst type.
 double column_value(const AppState& state, const MetricColumn& column, size_t clip) {
+  if (!source_ran(state, column.source, state.dataset.clips[clip])) return -1.0;
   if (column.type < 0) return clip_f1(state, column.source, clip);
+  if (column.type >= kActionTypeCount) {
+    double worst = -1.0;
+    for (int type = 0; type < kActionTypeCount; ++type) {
+      auto f1 = analysis::clip_type_f1(state.sources[column.source].score, static_cast<int>(clip), static_cast<ActionType>(type));
+      if (f1 && (worst < 0 || *f1 < worst)) worst = *f1;
+    }
+    return worst;
+  }
   auto f1 = analysis::clip_type_f1(state.sources[column.source].score, static_cast<int>(clip), static_cast<ActionType>(column.type));
   return f1 ? *f1 : -1.0;
 }
 
-const char* short_type_name(int type) {
-  static const char* names[] = {"Key", "Click", "Scroll", "Move"};
-  return names[type];
+// Sorts by a value where -1 is n/a: n/a rows go last in both directions, so the worst (or the
+// best) clip is always the first row.
+template <typename Value>
+void sort_by_value(std::vector<int>& order, Value value, bool descending) {
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    double x = value(a), y = value(b);
+    if ((x < 0) != (y < 0)) return y < 0;
+    return descending ? y < x : x < y;
+  });
 }
 
-// Sorts `order` by the table's sort spec (column 0 clip, 1 tag, 2 GT, 3 labels, 4+ metric columns).
+// Sorts `order` by the table's sort spec (column 0 clip, then the metric columns, then tag,
+// GT and labels: the scores sit next to the name, where a narrow browser still shows them).
 void sort_rows(const AppState& state, const std::vector<MetricColumn>& columns, const ImGuiTableSortSpecs* specs, std::vector<int>& order) {
   if (!specs || specs->SpecsCount == 0) return;
   const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
+  bool descending = spec.SortDirection == ImGuiSortDirection_Descending;
+  int metric_count = static_cast<int>(columns.size());
+  if (spec.ColumnIndex >= 1 && spec.ColumnIndex <= metric_count) {
+    const MetricColumn& column = columns[static_cast<size_t>(spec.ColumnIndex - 1)];
+    sort_by_value(order, [&](int clip) { return column_value(state, column, static_cast<size_t>(clip)); }, descending);
+    return;
+  }
+  int after_metrics = spec.ColumnIndex == 0 ? -1 : spec.ColumnIndex - 1 - metric_count;  // 0 tag, 1 GT, 2 labels
   auto key_less = [&](int a, int b) {
     const DatasetClip& x = state.dataset.clips[static_cast<size_t>(a)];
     const DatasetClip& y = state.dataset.clips[static_cast<size_t>(b)];
-    switch (spec.ColumnIndex) {
-      case 0: return x.key < y.key;
-      case 1: return clip_tag(x) < clip_tag(y);
-      case 2: return gt_count(x) < gt_count(y);
-      case 3: return labelled_count(state, x) < labelled_count(state, y);
-      default: {
-        const MetricColumn& column = columns[static_cast<size_t>(spec.ColumnIndex - 4)];
-        return column_value(state, column, static_cast<size_t>(a)) < column_value(state, column, static_cast<size_t>(b));
-      }
+    switch (after_metrics) {
+      case 0: return clip_tag(x) < clip_tag(y);
+      case 1: return gt_after_overrides(state, x) < gt_after_overrides(state, y);
+      case 2: return labelled_count(state, x) < labelled_count(state, y);
+      default: return x.key < y.key;
     }
   };
-  bool descending = spec.SortDirection == ImGuiSortDirection_Descending;
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return descending ? key_less(b, a) : key_less(a, b); });
 }
 
@@ -217,24 +301,58 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
   ImGui::SameLine();
   ImGui::Checkbox("F1 <", &ui.only_f1_below);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(-1);
+  ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - 190));
   ImGui::SliderFloat("##f1_threshold", &ui.f1_threshold, 0.0f, 1.0f, "%.2f");
+  // One click to the worst clip for a type: ascending by the lowest F1 any source has there.
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  const char* worst_label = ui.worst_type < 0 ? "worst for..." : action_type_name(static_cast<ActionType>(ui.worst_type));
+  if (ImGui::BeginCombo("##worst_for", worst_label)) {
+    if (ImGui::Selectable("(table order)", ui.worst_type < 0)) ui.worst_type = -1;
+    for (int type = 0; type < kActionTypeCount; ++type) {
+      if (!state.profile.scored[static_cast<size_t>(type)]) continue;
+      std::string label = std::string("worst for ") + action_type_name(static_cast<ActionType>(type));
+      if (ImGui::Selectable(label.c_str(), ui.worst_type == type)) ui.worst_type = type;
+    }
+    ImGui::EndCombo();
+  }
   std::vector<MetricColumn> metric = metric_columns(state, ui);
   int columns = 4 + static_cast<int>(metric.size());
-  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
-                          ImGuiTableFlags_Sortable;
+  // Fixed-width columns with horizontal scrolling: the clip name keeps its full width however
+  // many sources and types there are.
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_BordersInnerV |
+                          ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable;
   if (!ImGui::BeginTable("clips", columns, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("clip", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort);
-  ImGui::TableSetupColumn("tag", ImGuiTableColumnFlags_WidthFixed, 100);
+  // The clip name keeps its room: the other columns are fixed and narrow.
+  std::string width_key = state.dataset_path + "#" + std::to_string(state.dataset.clips.size());
+  if (ui.name_width_for != width_key) {  // measured once per dataset, not every frame
+    ui.name_width = 60.0f;
+    for (const DatasetClip& clip : state.dataset.clips) {
+      ui.name_width = std::max(ui.name_width, ImGui::CalcTextSize(std::filesystem::path(clip.key).filename().string().c_str()).x + 24);
+    }
+    ui.name_width_for = width_key;
+  }
+  ImGui::TableSetupColumn("clip", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_NoHide,
+                          std::min(ui.name_width, 420.0f));
+  int scored_types = 0;
+  for (int type = 0; type < kActionTypeCount; ++type) scored_types += state.profile.scored[static_cast<size_t>(type)] ? 1 : 0;
+  for (const MetricColumn& column : metric) {
+    const std::string& source = state.sources[column.source].predictions.name;
+    // Headers are the source's name (F1 columns) or its name per type; each says which source.
+    std::string name = column.type < 0 ? source : source + " types";
+    float width = column.type < 0 ? 56.0f : std::max(56.0f, kHeatCell * static_cast<float>(scored_types) + 4);
+    ImGui::TableSetupColumn(name.c_str(), ImGuiTableColumnFlags_WidthFixed, width);
+  }
+  ImGui::TableSetupColumn("tag", ImGuiTableColumnFlags_WidthFixed, 90);
   ImGui::TableSetupColumn("GT", ImGuiTableColumnFlags_WidthFixed, 30);
   ImGui::TableSetupColumn("labels", ImGuiTableColumnFlags_WidthFixed, 50);
-  for (const MetricColumn& column : metric) {
-    std::string name = column.type < 0 ? "F1 " + state.sources[column.source].predictions.name
-                                       : std::string(short_type_name(column.type)) + " " + state.sources[column.source].predictions.name;
-    ImGui::TableSetupColumn(name.c_str(), ImGuiTableColumnFlags_WidthFixed, 56);
-  }
   ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+    if (ui.sorted_once) ui.worst_type = -1;  // a header click takes over from "worst for"
+    ui.sorted_once = true;
+    specs->SpecsDirty = false;
+  }
 
   if (ui.marks_dataset != state.dataset_path) {  // indices mean other clips in another dataset
     ui.marked.clear();
@@ -248,6 +366,7 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     if (!matches(clip.key, ui.filter) && !matches(clip_tag(clip), ui.filter)) continue;
     bool has_fn = false, below = false;
     for (size_t s = 0; s < state.sources.size(); ++s) {
+      if (!source_ran(state, s, clip)) continue;  // a clip not run is no miss
       has_fn = has_fn || analysis::clip_has_fn(state.sources[s].score, static_cast<int>(i));
       double f1 = clip_f1(state, s, i);
       below = below || (f1 >= 0 && f1 < ui.f1_threshold);
@@ -255,7 +374,12 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
     if ((ui.only_with_fn && !has_fn) || (ui.only_f1_below && !below)) continue;
     ui.order.push_back(static_cast<int>(i));
   }
-  sort_rows(state, metric, ImGui::TableGetSortSpecs(), ui.order);
+  if (ui.worst_type >= 0) {
+    int type = ui.worst_type;
+    sort_by_value(ui.order, [&](int clip) { return worst_type_f1(state, static_cast<size_t>(clip), type); }, false);
+  } else {
+    sort_rows(state, metric, ImGui::TableGetSortSpecs(), ui.order);
+  }
 
   for (int index : ui.order) {
     size_t i = static_cast<size_t>(index);
@@ -288,20 +412,21 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", clip.error.c_str());
       continue;
     }
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(clip_tag(clip).c_str());
-    ImGui::TableNextColumn();
-    if (long count = gt_count(clip); count >= 0) ImGui::Text("%ld", count);
-    else ImGui::TextDisabled("...");
-    ImGui::TableNextColumn();
-    if (auto progress = label_progress(state, clip)) ImGui::Text("%zu/%zu", progress->first, progress->second);
-    else ImGui::TextDisabled("...");
     for (const MetricColumn& column : metric) {
       ImGui::TableNextColumn();
       const PredictionSet& predictions = state.sources[column.source].predictions;
       if (auto excluded = predictions.excluded.find(clip.key); excluded != predictions.excluded.end()) {
         ImGui::TextDisabled("left out");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: not scored", excluded->second.c_str());
+        continue;
+      }
+      if (!source_ran(state, column.source, clip)) {
+        ImGui::TextDisabled("--");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s has not run on this clip", predictions.name.c_str());
+        continue;
+      }
+      if (column.type >= kActionTypeCount) {
+        draw_heat_cells(state, column.source, i);
         continue;
       }
       double f1 = column_value(state, column, i);
@@ -315,6 +440,25 @@ void draw_browser(const AppState& state, BrowserUi& ui, PanelRequests& requests)
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%d model answer(s) empty or without a JSON array, scored as []", bad->second);
       }
     }
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(clip_tag(clip).c_str());
+    // GT after overrides, the count "labels" is out of; the log's own count on hover.
+    // "..." until the background fill has read the clip (and the index did not know it).
+    auto progress = label_progress(state, clip);
+    ImGui::TableNextColumn();
+    if (!progress) {
+      ImGui::TextDisabled("...");
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("...");
+      continue;
+    }
+    auto [labelled, total] = *progress;
+    ImGui::Text("%zu", total);
+    if (ImGui::IsItemHovered() && clip.loaded && total != clip.canonical_gt.size()) {
+      ImGui::SetTooltip("%zu GT actions after overrides (%zu in the log)", total, clip.canonical_gt.size());
+    }
+    ImGui::TableNextColumn();
+    ImGui::Text("%zu/%zu", labelled, total);
   }
   ImGui::EndTable();
 }

@@ -82,9 +82,11 @@ std::vector<Row> rows_of(const edit::ClipDocument& document) {
   for (size_t i = 0; i < gt.deleted.size(); ++i) {
     if (gt.deleted[i]) rows.push_back({static_cast<int>(i), canonical[i].frame, canonical[i].type, canonical[i].detail, "", Provenance::Original, true});
   }
+  // By frame and type, then by GT index: a deleted row stays where it was listed.
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     if (a.frame != b.frame) return a.frame < b.frame;
-    return action_type_sort_rank(a.type) < action_type_sort_rank(b.type);
+    if (action_type_sort_rank(a.type) != action_type_sort_rank(b.type)) return action_type_sort_rank(a.type) < action_type_sort_rank(b.type);
+    return a.label_index < b.label_index;
   });
   return rows;
 }

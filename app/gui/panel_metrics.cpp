@@ -29,6 +29,12 @@ void list_profiles(AnalysisUi& ui) {
 namespace {
 
 void prf_cell(const Prf& prf, const Counts& counts) {
+  // Nothing to score (no GT, no predictions of the type): n/a, as the browser shows, not 0.000.
+  if (counts.tp + counts.fp + counts.fn == 0) {
+    ImGui::TextDisabled("n/a");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("no GT and no predictions of this type (neutral %lld)", static_cast<long long>(counts.neutral));
+    return;
+  }
   ImGui::Text("%.3f", prf.f1);
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("P %.4f  R %.4f  F1 %.4f\nTP %lld  FP %lld  FN %lld  neutral %lld", prf.precision, prf.recall, prf.f1,
@@ -163,11 +169,15 @@ void draw_metrics_panel(const AppState& state, AnalysisUi& ui, CommandQueue& com
   static const char* short_names[] = {"Key", "Click", "Scroll", "Move"};
   for (int type = 0; type < kActionTypeCount; ++type) {
     if (!state.profile.scored[static_cast<size_t>(type)]) continue;
-    ImGui::SameLine();
+    // The type's name before its slider (ImGui puts a label after it, where it reads as the
+    // next slider's).
+    ImGui::SameLine(0, 14);
+    ImGui::TextUnformatted(short_names[type]);
+    ImGui::SameLine(0, 4);
     int value = state.profile.tolerance_frames[static_cast<size_t>(type)];
     ImGui::SetNextItemWidth(90);
-    std::string label = short_names[type];
-    if (ImGui::SliderInt(label.c_str(), &value, 0, 10)) commands.push_back(cmd::SetTolerance{type, value});
+    std::string id = std::string("##tolerance_") + short_names[type];
+    if (ImGui::SliderInt(id.c_str(), &value, 0, 10)) commands.push_back(cmd::SetTolerance{type, value});
   }
   if (state.sources.empty()) {
     ImGui::TextDisabled("add a prediction source (File > Add predictions) to see its metrics");

@@ -12,6 +12,8 @@
 
 #include "gt/frame_rule.hpp"
 #include "editor.hpp"
+#include "lane_marks.hpp"
+#include "overlay.hpp"
 #include "panels.hpp"
 
 namespace idm::gui {
@@ -94,9 +96,12 @@ ImVec4 frame_box(Lanes& lanes, int frame, int slot, int slots, ImU32 colour, con
     lanes.draw->AddText(ImVec2(a.x + 3, a.y), IM_COL32(10, 10, 10, 255), badge->letter);
     text_x += 14;
   }
-  if (width > 24 && height >= 12) {
+  if (width > 24 && height >= 8) {
+    // Shared cells are short: their detail is written smaller rather than not at all.
+    float font_size = std::min(ImGui::GetFontSize(), height + 2);
     lanes.draw->PushClipRect(a, b, true);
-    lanes.draw->AddText(ImVec2(text_x, a.y), IM_COL32(15, 15, 15, 255), text.c_str());
+    lanes.draw->AddText(nullptr, font_size, ImVec2(text_x, a.y + std::max(0.0f, (height - 1 - font_size) / 2)), IM_COL32(15, 15, 15, 255),
+                        text.c_str());
     lanes.draw->PopClipRect();
   }
   return lanes.visible_part(ImVec4(a.x, a.y, b.x, b.y));
@@ -220,72 +225,195 @@ void draw_holds(Lanes& lanes, const std::vector<HoldSpan>& holds, const ClipLog&
   lanes.y += kHoldLaneHeight;
 }
 
+
+// The source answered the shown clip in full: not run, or a run still going (its unanswered
+// windows would count as misses), is no evidence of a miss.
+bool source_answered(const AppState& state, size_t source) {
+  const std::string& clip_key = state.dataset.clips[static_cast<size_t>(state.view.clip)].key;
+  const PredictionSet& predictions = state.sources[source].predictions;
+  return predictions.by_clip.count(clip_key) > 0 && predictions.excluded.count(clip_key) == 0;
+}
+
+std::vector<std::string> source_names(const AppState& state) {
+  std::vector<std::string> names;
+  for (const Source& source : state.sources) names.push_back(source.predictions.name);
+  return names;
+}
+
+std::vector<bool> sources_answered(const AppState& state) {
+  std::vector<bool> answered;
+  for (size_t s = 0; s < state.sources.size(); ++s) answered.push_back(source_answered(state, s));
+  return answered;
+}
+
+// A GT box is split into one band per source, each in that source's outcome colour, so every
+// model's hit or miss shows without hovering.
+void draw_outcome_bands(Lanes& lanes, const AppState& state, int gt_position, const ImVec4& box) {
+  const std::vector<ClipEvaluation>& evaluations = state.view.evaluations;
+  if (evaluations.size() < 2) return;
+  float band = (box.w - box.y) / static_cast<float>(evaluations.size());
+  for (size_t s = 0; s < evaluations.size(); ++s) {
+    int position = same_gt_position(evaluations.front(), gt_position, evaluations[s]);
+    if (position < 0) continue;
+    ImU32 colour = source_answered(state, s) ? outcome_colour(evaluations[s].gt[static_cast<size_t>(position)].outcome)
+                                             : outcome_colour(Outcome::NotScored);
+    float top = box.y + band * static_cast<float>(s);
+    lanes.draw->AddRectFilled(ImVec2(box.x, top), ImVec2(box.z, top + band), colour, 0.0f);
+  }
+}
+
 void draw_gt_lanes(Lanes& lanes, const AppState& state, int frames, PanelRequests& requests) {
   bool have_source = !state.view.evaluations.empty();
   const ClipEvaluation* first = have_source ? &state.view.evaluations.front() : &state.view.gt_only;
   const ActionType types[] = {ActionType::KeyPress, ActionType::MouseClick, ActionType::MouseScroll, ActionType::MouseMove};
   for (ActionType type : types) {
     lanes.label((std::string("GT ") + action_type_name(type)).c_str());
-    for (const GtOutcome& gt : first->gt) {
+    for (size_t i = 0; i < first->gt.size(); ++i) {
+      const GtOutcome& gt = first->gt[i];
       if (gt.item.action.type != type || gt.item.action.frame >= frames) continue;
       ImU32 colour = have_source || gt.outcome == Outcome::OutsideWindow || gt.outcome == Outcome::NotScored ? outcome_colour(gt.outcome)
                                                                                                              : IM_COL32(90, 150, 230, 255);
-      ImVec4 box = frame_box(lanes, gt.item.action.frame, 0, 1, colour, gt.item.action.detail, gt.label);
-      draw_gt_badge(lanes.draw, box, gt, state, requests);  // issue 7: provenance, selection, click to select
+      float left = lanes.x_of(gt.item.action.frame - 0.5) + 1;
+      float top = lanes.origin.y + lanes.y + 2;
+      draw_outcome_bands(lanes, state, static_cast<int>(i), ImVec4(left, top, left + lanes.frame_width - 2, top + kLaneHeight - 5));
+      ImVec4 box = state.view.evaluations.size() >= 2
+                       ? frame_box(lanes, gt.item.action.frame, 0, 1, 0, gt.item.action.detail, gt.label)  // the bands are its colour
+                       : frame_box(lanes, gt.item.action.frame, 0, 1, colour, gt.item.action.detail, gt.label);
+      draw_gt_badge(lanes.draw, box, gt, state, requests);  // provenance, selection, click to select
       if (hovered(box)) {
-        ImGui::SetTooltip("%s %s at F%02d\nGT index %d%s\n%s", action_type_name(type), gt.item.action.detail.c_str(), gt.item.action.frame,
-                          gt.item.label_index, gt.label ? (std::string("\nlabel ") + visibility_name(*gt.label)).c_str() : "\nunlabelled",
-                          have_source ? outcome_name(gt.outcome) : "");
+        // Per-frame mouse motion has no GT index: it is derived from the log, not labelled.
+        std::string index = gt.item.label_index >= 0 ? "GT index " + std::to_string(gt.item.label_index)
+                                                     : std::string("per-frame mouse motion from the log (not labelled)");
+        std::string label = gt.item.label_index < 0 ? std::string()
+                            : gt.label             ? std::string("\nlabel ") + visibility_name(*gt.label)
+                                                   : std::string("\nunlabelled");
+        std::string outcomes = gt_outcomes_text(state.view.evaluations, source_names(state), static_cast<int>(i), sources_answered(state));
+        ImGui::SetTooltip("%s %s at F%02d\n%s%s%s%s", action_type_name(type), gt.item.action.detail.c_str(), gt.item.action.frame,
+                          index.c_str(), label.c_str(), outcomes.empty() ? "" : "\n", outcomes.c_str());
       }
     }
     lanes.y += kLaneHeight;
   }
 }
 
-// Predictions in one lane cell (a frame, and the upper or lower half by type): boxes there
-// overlap exactly, so each cell is drawn once, as its last prediction with a count. A clip with
-// a million predictions then draws a few hundred boxes, not a million.
+// Predictions in one lane cell (a frame, and the upper or lower half by type). Up to
+// kStackedPredictions share the cell as stacked boxes, each in its own outcome colour; more are
+// summarised with a count on the last box. A clip with a million predictions then draws a few
+// hundred boxes, not a million.
+constexpr int kStackedPredictions = 3;
 struct LaneCell {
-  int last = -1;  // index into evaluation.predictions
+  std::array<int, kStackedPredictions> shown{};  // indices into evaluation.predictions
   int count = 0;
   std::array<int, 7> by_outcome{};
 };
 
+// The lane header: the source's colour, its name cut in the middle to fit, its F1 (full name
+// and counts on hover). A source with no answer for this clip says so instead of a 0.
+void draw_source_header(Lanes& lanes, const AppState& state, size_t source, const ClipEvaluation& evaluation) {
+  ImVec2 top_left(lanes.origin.x - kLabelWidth + 4, lanes.origin.y + lanes.y + 5);
+  lanes.draw->AddRectFilled(top_left, ImVec2(top_left.x + 10, top_left.y + 12), source_colour(source), 2.0f);
+  const std::string& name = state.sources[source].predictions.name;
+  const std::string& clip_key = state.dataset.clips[static_cast<size_t>(state.view.clip)].key;
+  const PredictionSet& predictions = state.sources[source].predictions;
+  bool answered = source_answered(state, source);  // else "--", never a 0.000
+  Prf prf = precision_recall_f1(evaluation.total);
+  char score[32];
+  if (answered) std::snprintf(score, sizeof score, " %.3f", prf.f1);
+  else std::snprintf(score, sizeof score, " --");
+  float char_width = ImGui::CalcTextSize("m").x;
+  float room = kLabelWidth - 20 - ImGui::CalcTextSize(score).x;
+  std::string shown = middle_ellipsis(name, static_cast<size_t>(std::max(4.0f, room / std::max(char_width, 1.0f))));
+  std::string text = shown + score;
+  lanes.draw->PushClipRect(ImVec2(lanes.origin.x - kLabelWidth, lanes.origin.y + lanes.y), ImVec2(lanes.origin.x - 2, lanes.origin.y + lanes.y + kLaneHeight), false);
+  lanes.draw->AddText(ImVec2(top_left.x + 14, lanes.origin.y + lanes.y + 3), IM_COL32(200, 200, 210, 255), text.c_str());
+  lanes.draw->PopClipRect();
+  ImVec4 header(lanes.origin.x - kLabelWidth, lanes.origin.y + lanes.y, lanes.origin.x - 2, lanes.origin.y + lanes.y + kLaneHeight);
+  if (hovered(header)) {
+    if (answered) {
+      ImGui::SetTooltip("%s\n%s\nTP %lld  FP %lld  FN %lld  P %.3f  R %.3f  F1 %.3f", name.c_str(), state.sources[source].predictions.path.c_str(),
+                        static_cast<long long>(evaluation.total.tp), static_cast<long long>(evaluation.total.fp),
+                        static_cast<long long>(evaluation.total.fn), prf.precision, prf.recall, prf.f1);
+    } else {
+      auto excluded = predictions.excluded.find(clip_key);
+      ImGui::SetTooltip("%s\n%s\n%s", name.c_str(), predictions.path.c_str(),
+                        excluded != predictions.excluded.end() ? ("not scored: " + excluded->second).c_str() : "not run on this clip");
+    }
+  }
+}
+
+// A source's own miss: a red frame around the lane cell of the missed GT item's frame, with a
+// notch, so which model missed which action reads without hovering.
+ImVec4 draw_miss_mark(Lanes& lanes, int frame) {
+  float left = lanes.x_of(frame - 0.5) + 1;
+  float right = left + lanes.frame_width - 2;
+  float top = lanes.origin.y + lanes.y + 1, bottom = lanes.origin.y + lanes.y + kLaneHeight - 2;
+  ImU32 red = outcome_colour(Outcome::FalseNegative);
+  lanes.draw->AddRect(ImVec2(left, top), ImVec2(right, bottom), red, 2.0f, 0, 2.0f);
+  float middle = (left + right) / 2;
+  lanes.draw->AddTriangleFilled(ImVec2(middle - 4, top), ImVec2(middle + 4, top), ImVec2(middle, top + 5), red);
+  if (lanes.frame_width > 30) lanes.draw->AddText(ImVec2(left + 3, top + 2), red, "FN");
+  return lanes.visible_part(ImVec4(left, top, right, bottom));
+}
+
 void draw_source_lanes(Lanes& lanes, const AppState& state, int frames, float gt_lanes_top) {
   std::vector<LaneCell> cells;
+  std::vector<MissMark> misses = miss_marks(state.view.evaluations);
+  std::vector<std::string> names = source_names(state);
   for (size_t s = 0; s < state.view.evaluations.size(); ++s) {
     const ClipEvaluation& evaluation = state.view.evaluations[s];
-    lanes.label((state.sources[s].predictions.name + " preds").c_str());
+    draw_source_header(lanes, state, s, evaluation);
+    // Misses first: a prediction in the same cell (an FP of another type) is drawn over it.
+    for (const MissMark& miss : misses) {
+      if (!source_answered(state, s)) break;
+      if (miss.source != s || miss.frame < 0 || miss.frame >= frames || miss.type == ActionType::MouseMove) continue;
+      ImVec4 box = draw_miss_mark(lanes, miss.frame);
+      if (hovered(box)) {
+        const GtOutcome& gt = evaluation.gt[static_cast<size_t>(miss.gt_position)];
+        std::string outcomes = gt_outcomes_text(state.view.evaluations, names, miss.gt_position, sources_answered(state));
+        ImGui::SetTooltip("%s missed GT %s %s at F%02d (GT index %d)\n%s", names[s].c_str(), action_type_name(gt.item.action.type),
+                          gt.item.action.detail.c_str(), gt.item.action.frame, gt.item.label_index, outcomes.c_str());
+      }
+    }
     cells.assign(static_cast<size_t>(std::max(frames, 0)) * 2, LaneCell{});
     for (size_t p = 0; p < evaluation.predictions.size(); ++p) {
       const PredictionOutcome& prediction = evaluation.predictions[p];
       if (prediction.action.frame < 0 || prediction.action.frame >= frames) continue;
       LaneCell& cell = cells[static_cast<size_t>(prediction.action.frame) * 2 + static_cast<size_t>(prediction.action.type) % 2];
-      cell.last = static_cast<int>(p);
+      if (cell.count < kStackedPredictions) cell.shown[static_cast<size_t>(cell.count)] = static_cast<int>(p);
+      else cell.shown[kStackedPredictions - 1] = static_cast<int>(p);
       ++cell.count;
       ++cell.by_outcome[static_cast<size_t>(prediction.outcome) % cell.by_outcome.size()];
     }
     for (size_t c = 0; c < cells.size(); ++c) {
       const LaneCell& cell = cells[c];
-      if (cell.last < 0) continue;
-      const PredictionOutcome& prediction = evaluation.predictions[static_cast<size_t>(cell.last)];
-      std::string text = cell.count > 1 ? std::to_string(cell.count) + "x " + prediction.action.detail : prediction.action.detail;
-      ImVec4 box = frame_box(lanes, prediction.action.frame, static_cast<int>(c % 2), 2, outcome_colour(prediction.outcome), text);
-      if (hovered(box)) {
-        std::string others;
-        if (cell.count > 1) {
-          others = "\n" + std::to_string(cell.count) + " predictions in this cell:";
-          for (Outcome outcome : {Outcome::TruePositive, Outcome::FalsePositive, Outcome::Neutral, Outcome::OutsideWindow, Outcome::NotScored}) {
-            int count = cell.by_outcome[static_cast<size_t>(outcome) % cell.by_outcome.size()];
-            if (count > 0) others += " " + std::string(outcome_name(outcome)) + " " + std::to_string(count);
+      if (cell.count == 0) continue;
+      int stacked = std::min(cell.count, kStackedPredictions);
+      for (int k = 0; k < stacked; ++k) {
+        const PredictionOutcome& prediction = evaluation.predictions[static_cast<size_t>(cell.shown[static_cast<size_t>(k)])];
+        bool last = k == stacked - 1;
+        std::string text = last && cell.count > stacked ? std::to_string(cell.count - stacked + 1) + "x " + prediction.action.detail
+                                                        : prediction.action.detail;
+        // Half the lane per type parity when both halves are used, split again among the
+        // stacked predictions.
+        bool shared = cells[c ^ 1].count > 0;
+        int slot = shared ? static_cast<int>(c % 2) * stacked + k : k;
+        ImVec4 box = frame_box(lanes, prediction.action.frame, slot, shared ? 2 * stacked : stacked, outcome_colour(prediction.outcome), text);
+        if (hovered(box)) {
+          std::string others;
+          if (cell.count > 1) {
+            others = "\n" + std::to_string(cell.count) + " predictions in this cell:";
+            for (Outcome outcome : {Outcome::TruePositive, Outcome::FalsePositive, Outcome::Neutral, Outcome::OutsideWindow, Outcome::NotScored}) {
+              int count = cell.by_outcome[static_cast<size_t>(outcome) % cell.by_outcome.size()];
+              if (count > 0) others += " " + std::string(outcome_name(outcome)) + " " + std::to_string(count);
+            }
           }
+          ImGui::SetTooltip("%s: %s %s at F%02d\n%s%s%s", names[s].c_str(), action_type_name(prediction.action.type), prediction.action.detail.c_str(),
+                            prediction.action.frame, outcome_name(prediction.outcome),
+                            prediction.matched_gt >= 0
+                                ? ("\nmatched GT index " + std::to_string(evaluation.gt[static_cast<size_t>(prediction.matched_gt)].item.label_index)).c_str()
+                                : "",
+                            others.c_str());
         }
-        ImGui::SetTooltip("%s %s at F%02d\n%s%s%s", action_type_name(prediction.action.type), prediction.action.detail.c_str(),
-                          prediction.action.frame, outcome_name(prediction.outcome),
-                          prediction.matched_gt >= 0
-                              ? ("\nmatched GT index " + std::to_string(evaluation.gt[static_cast<size_t>(prediction.matched_gt)].item.label_index)).c_str()
-                              : "",
-                          others.c_str());
       }
     }
     // Match lines: at most one per GT item.
@@ -297,12 +425,6 @@ void draw_source_lanes(Lanes& lanes, const AppState& state, int frames, float gt
       float top = lanes.origin.y + lanes.y + 2 + slot_height * static_cast<float>(static_cast<int>(matched.type) % 2);
       lanes.draw->AddLine(ImVec2(lanes.x_of(matched.frame), top), ImVec2(lanes.x_of(gt.item.action.frame), gt_lanes_top + 2), IM_COL32(70, 185, 95, 120));
     }
-    lanes.y += kLaneHeight;
-    Prf prf = precision_recall_f1(evaluation.total);
-    char summary[160];
-    std::snprintf(summary, sizeof summary, "TP %lld  FP %lld  FN %lld  F1 %.3f", static_cast<long long>(evaluation.total.tp),
-                  static_cast<long long>(evaluation.total.fp), static_cast<long long>(evaluation.total.fn), prf.f1);
-    lanes.label(summary);
     lanes.y += kLaneHeight;
   }
 }
@@ -317,7 +439,11 @@ int source_frame_at(const ClipVideo& video, double grid_position) {
   return found;
 }
 
+float lanes_height(size_t sources) { return kLaneHeight * static_cast<float>(2 + 4 + sources) + kHoldLaneHeight + 8; }
+
 }  // namespace
+
+float timeline_height(const AppState& state) { return lanes_height(state.sources.size()) + 4 + ImGui::GetTextLineHeightWithSpacing(); }
 
 void draw_timeline(const AppState& state, TimelineUi& ui, PanelRequests& requests) {
   if (state.view.clip < 0) return;
@@ -326,7 +452,7 @@ void draw_timeline(const AppState& state, TimelineUi& ui, PanelRequests& request
   ImVec2 available = ImGui::GetContentRegionAvail();
   int frames = state.grid_length();
   float lane_width = std::max(10.0f, available.x - kLabelWidth - 8);
-  float total_height = kLaneHeight * static_cast<float>(2 + 4 + 2 * state.sources.size()) + kHoldLaneHeight + 8;
+  float total_height = lanes_height(state.sources.size());
   bool area_hovered = ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImVec2(start.x + kLabelWidth, start.y),
                                                                              ImVec2(start.x + kLabelWidth + lane_width, start.y + total_height));
   double visible = ui.fitted() ? frames : ui.visible_frames;
@@ -364,7 +490,8 @@ void draw_timeline(const AppState& state, TimelineUi& ui, PanelRequests& request
   if (!ui.fitted()) {
     char zoom[96];
     std::snprintf(zoom, sizeof zoom, "F%04.1f..F%04.1f  (double-click the ruler to fit)", ui.left + 0.5, ui.left + ui.visible_frames - 0.5);
-    draw->AddText(ImVec2(start.x + 6, start.y + lanes.y + 4), IM_COL32(150, 150, 160, 255), zoom);
+    // Right-aligned under the lanes: the legend strip takes the left of that line.
+    draw->AddText(ImVec2(start.x + available.x - ImGui::CalcTextSize(zoom).x - 6, start.y + lanes.y + 4), IM_COL32(150, 150, 160, 255), zoom);
   }
 
   // A left click or drag on the lanes scrubs; zoomed in far enough, it goes between grid frames.
@@ -384,7 +511,7 @@ void draw_timeline(const AppState& state, TimelineUi& ui, PanelRequests& request
       requests.seek_frame = grid;
     }
   }
-  ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + lanes.y + 22));
+  ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + lanes.y + 4));
 }
 
 }  // namespace idm::gui

@@ -21,12 +21,23 @@ void draw_video(const AppState& state, render::Texture& texture, VideoUi& ui) {
   const CachedFrame* frame = shown_frame(state);
   if (!frame || texture.empty()) {
     const char* message = !state.view.video_error.empty() ? state.view.video_error.c_str()
-                          : state.view.clip < 0        ? "open a dataset to see its clips"
+                          : state.view.clip < 0 ? "No dataset open.\n\n"
+                                                  "  File > Open dataset (Ctrl+O), or drop a dataset folder on this window.\n"
+                                                  "  No data yet? Make the sample: idmscope synth DIR, then open DIR\n"
+                                                  "  (its predictions: File > Add predictions, DIR/predictions/good.json).\n\n"
+                                                  "  F1 or ? lists every key."
                                                        : "decoding...";
     ImGui::SetCursorScreenPos(ImVec2(origin.x + 12, origin.y + 12));
     ImGui::TextWrapped("%s", message);
     ImGui::Dummy(available);
     return;
+  }
+  // The zoom and pan belong to a clip: the next one starts fitted, so the cursor is never
+  // hidden outside a view zoomed for another clip.
+  if (ui.clip != state.view.clip) {
+    ui.zoom = 1.0f;
+    ui.pan_x = ui.pan_y = 0.0f;
+    ui.clip = state.view.clip;
   }
   // One transform, image -> screen: fit, times the user's zoom, centred, plus the pan.
   float fit = std::min(available.x / static_cast<float>(texture.width()), available.y / static_cast<float>(texture.height()));
@@ -52,10 +63,19 @@ void draw_video(const AppState& state, render::Texture& texture, VideoUi& ui) {
     ui.pan_x += io.MouseDelta.x;
     ui.pan_y += io.MouseDelta.y;
   }
-  if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) ui = VideoUi{};
+  // Double-click fits: zoom and pan only (the overlays' switches stay). Its first click placed
+  // the arrow anchor; the anchor goes back to where it was before that click.
+  if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    ui.zoom = 1.0f;
+    ui.pan_x = ui.pan_y = 0.0f;
+  }
 
   draw->PushClipRect(origin, panel_end, true);
   draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id())), top_left, bottom_right);
+  ui.drawn_min_x = top_left.x;
+  ui.drawn_min_y = top_left.y;
+  ui.drawn_max_x = bottom_right.x;
+  ui.drawn_max_y = bottom_right.y;
   video_overlay_hook(state, ui.overlays, top_left, bottom_right, texture.width(), texture.height(), origin, panel_end);
   char badge[200];
   double pts_s = static_cast<double>(frame->pts_us - state.view.video->index.container_start_us) / 1e6;

@@ -30,11 +30,15 @@ struct BrowserUi {
   std::vector<int> marked;  // sorted clip indices
   int mark_anchor = -1;     // where a Shift+click range starts
   std::string marks_dataset;  // the dataset the marks belong to: another one clears them
-  // Triage (issue 6): per-type F1 columns per source, and filters.
+  // Triage: per-type F1 heat-map cells per source, and filters.
   bool per_type_columns = false;
   bool only_with_fn = false;      // clips where any source has a false negative
   bool only_f1_below = false;     // clips where any source's F1 is below the threshold
   float f1_threshold = 0.8f;
+  int worst_type = -1;            // >= 0: rows sorted by the worst F1 of this type (n/a last)
+  bool sorted_once = false;       // the table's first sort spec is its default, not a click
+  float name_width = 0;           // the clip column's width: the longest name, measured once
+  std::string name_width_for;     // per dataset (path and clip count)
 };
 
 // Zoom (1 = fit) and pan (screen pixels) of the video view.
@@ -43,6 +47,9 @@ struct VideoUi {
   float pan_x = 0.0f;
   float pan_y = 0.0f;
   OverlaySettings overlays;  // arrows, keycast, scroll gauge (View menu), anchor
+  int clip = -1;             // the clip the zoom belongs to: another clip starts fitted
+  // Where the frame was drawn last (screen px), reported with --screenshot.
+  float drawn_min_x = 0, drawn_min_y = 0, drawn_max_x = 0, drawn_max_y = 0;
 };
 
 // The timeline's visible range in grid-frame units (frame k spans k-0.5 .. k+0.5).
@@ -59,5 +66,7 @@ bool is_marked(const BrowserUi& ui, int clip_index);
 std::vector<int> marked_in_order(const BrowserUi& ui);
 void draw_video(const AppState& state, render::Texture& texture, VideoUi& ui);
 void draw_timeline(const AppState& state, TimelineUi& ui, PanelRequests& requests);
+// The height the timeline needs to show all its lanes (it grows with the sources).
+float timeline_height(const AppState& state);
 
 }  // namespace idm::gui

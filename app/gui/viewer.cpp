@@ -20,9 +20,11 @@ extern "C" {
 #include "editor.hpp"
 #include "folder_picker.hpp"
 #include "frame_stats.hpp"
+#include "help_window.hpp"
 #include "infer_panel.hpp"
 #include "quit_signals.hpp"
 #include "key_input.hpp"
+#include "layout.hpp"
 #include "panels.hpp"
 #include "recent.hpp"
 #include "rsv_panels.hpp"
@@ -85,10 +87,12 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 
 // File menu: open, recent, add/remove predictions.
 void draw_menu(const AppState& state, FolderPicker& dataset_picker, FolderPicker& source_picker, AnalysisUi& analysis,
-               OverlaySettings& overlays, CommandQueue& commands) {
+               OverlaySettings& overlays, CommandQueue& commands, const KeyMap& keys) {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open dataset...", "Ctrl+O")) dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
+    if (ImGui::MenuItem("Open dataset...", shortcut_text(keys, "open_dataset").c_str())) {
+      dataset_picker.open("Open dataset", FolderPicker::Mode::Folder, state.dataset_path);
+    }
     if (ImGui::BeginMenu("Recent datasets")) {
       if (state.recent_datasets.empty()) ImGui::TextDisabled("(none yet)");
       for (const std::string& path : state.recent_datasets) {
@@ -112,10 +116,27 @@ void draw_menu(const AppState& state, FolderPicker& dataset_picker, FolderPicker
   ImGui::EndMenuBar();
 }
 
+// Window and Help, after the Model menu (the menus before it keep their places). Each item
+// names its key from the key map, so the menus teach the shortcuts.
+void draw_window_menus(const KeyMap& keys, LayoutSettings& layout, HelpUi& help, OverlaySettings& overlays) {
+  if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("Window")) {
+    ImGui::MenuItem("Clip browser", shortcut_text(keys, "toggle_browser").c_str(), &layout.browser_open);
+    ImGui::MenuItem("Editor", shortcut_text(keys, "toggle_editor").c_str(), &layout.editor_open);
+    ImGui::MenuItem("Full video", shortcut_text(keys, "full_video").c_str(), &layout.full_video);
+    ImGui::MenuItem("Whole arrow chain", shortcut_text(keys, "toggle_arrow_chain").c_str(), &overlays.whole_chain);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    ImGui::MenuItem("Keys and colours", shortcut_text(keys, "help").c_str(), &help.open);
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenuBar();
+}
+
 // Global keys, through the keymap (defaults, or keys.json in the XDG config dir).
 void handle_keys(const AppState& state, const BrowserUi& browser, const KeyMap& keys, FolderPicker& dataset_picker, CommandQueue& commands) {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+  if (!keyboard_free()) return;
   if (action_pressed(keys, "next_frame")) commands.push_back(cmd::StepGrid{+1});
   if (action_pressed(keys, "previous_frame")) commands.push_back(cmd::StepGrid{-1});
   if (action_pressed(keys, "next_native_frame")) commands.push_back(cmd::StepNative{+1});
@@ -132,6 +153,24 @@ void handle_keys(const AppState& state, const BrowserUi& browser, const KeyMap& 
   if (action_pressed(keys, "next_clip")) commands.push_back(cmd::StepClip{+1, browser.order});
   if (action_pressed(keys, "previous_clip")) commands.push_back(cmd::StepClip{-1, browser.order});
   handle_editor_keys(state, keys, commands);  // 1-4, Tab, Ctrl+Z/Y/S, Delete, E, A (editor_keys.cpp)
+}
+
+// A collapsed side panel: a thin strip that opens it again (click, or its key).
+void draw_collapsed_strip(const char* id, const char* what, const KeyMap& keys, const char* action, bool& open) {
+  ImGui::PushID(id);
+  std::string key = keys.chords(action).empty() ? std::string() : keys.chords(action).front().text();
+  if (ImGui::Button(">##open", ImVec2(kCollapsedStripWidth, ImGui::GetContentRegionAvail().y))) open = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the %s%s%s", what, key.empty() ? "" : " - ", key.c_str());
+  ImGui::PopID();
+}
+
+// Layout keys: collapse or show the side panels, full-video mode. UI-only state.
+void handle_layout_keys(const KeyMap& keys, LayoutSettings& layout, OverlaySettings& overlays) {
+  if (!keyboard_free()) return;
+  if (action_pressed(keys, "toggle_browser", false)) layout.browser_open = !layout.browser_open;
+  if (action_pressed(keys, "toggle_editor", false)) layout.editor_open = !layout.editor_open;
+  if (action_pressed(keys, "full_video", false)) layout.full_video = !layout.full_video;
+  if (action_pressed(keys, "toggle_arrow_chain", false)) overlays.whole_chain = !overlays.whole_chain;
 }
 
 // Frames the decode service still owes the view: the UI keeps drawing until they arrive.
@@ -246,7 +285,12 @@ int run_viewer(const ViewerOptions& options) {
     list_profiles(analysis);
     NotificationUi notification_ui;
     int first_tab_frames = 0;  // --tab selects a bottom tab on the first frames only
-    float browser_width = 560.0f, video_fraction = 0.6f;
+    std::string layout_warning;
+    LayoutSettings layout = load_layout(layout_file_path(), layout_warning);
+    if (!layout_warning.empty()) notify(state, NoticeCode::LayoutProblem, Severity::Warning, layout_file_path().string(), layout_warning);
+    HelpUi help;
+    float frame_area_width = 0;  // the width of the area above the timeline, for the layout report
+    std::string bottom_tab = "timeline";  // the bottom tab drawn last frame: Metrics and Plots get more room
     InferUi infer_ui;
     if (!state.dataset.clips.empty()) {
       CommandQueue start;
@@ -336,16 +380,19 @@ int run_viewer(const ViewerOptions& options) {
         handle_keys(state, browser, keys, dataset_picker, commands);
         handle_analysis_keys(state, browser, keys, commands);
         handle_infer_keys(state, infer_ui, keys);
+        handle_layout_keys(keys, layout, video_ui.overlays);
       }
+      handle_help_keys(keys, help);
       PanelRequests requests;
       const ImGuiViewport* viewport = ImGui::GetMainViewport();
       ImGui::SetNextWindowPos(viewport->WorkPos);
       ImGui::SetNextWindowSize(viewport->WorkSize);
       ImGui::Begin("idmscope", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
-      draw_menu(state, dataset_picker, source_picker, analysis, video_ui.overlays, commands);
+      draw_menu(state, dataset_picker, source_picker, analysis, video_ui.overlays, commands, keys);
       ClipChoice run_choice{browser.order, marked_in_order(browser)};
       draw_infer_menu(state, infer_ui, run_choice);
+      draw_window_menus(keys, layout, help, video_ui.overlays);
       draw_status_bar(state, tasks.snapshot(), infer_ui, analysis, notification_ui, commands);
       std::string picked;
       if (dataset_picker.draw(picked)) commands.push_back(cmd::OpenDataset{picked});
@@ -353,54 +400,68 @@ int run_viewer(const ViewerOptions& options) {
       if (state.rsv.active) draw_rsv_main(state, rsv_ui, notification_ui, commands);  // the RSV mode's window (rsv_view.cpp)
       else {
       ImVec2 size = ImGui::GetContentRegionAvail();
-      browser_width = std::clamp(browser_width, 200.0f, size.x - 300.0f);
-      ImGui::BeginChild("browser", ImVec2(browser_width, 0), true);
-      draw_browser(state, browser, requests);
-      ImGui::EndChild();
-      ImGui::SameLine(0, 0);
-      ImGui::Button("##split_v", ImVec2(6, size.y));  // drag to resize the browser
-      if (ImGui::IsItemActive()) browser_width += ImGui::GetIO().MouseDelta.x;
-      ImGui::SameLine(0, 0);
-      ImGui::BeginChild("right", ImVec2(0, 0), false);
-      float right_height = ImGui::GetContentRegionAvail().y;
-      video_fraction = std::clamp(video_fraction, 0.2f, 0.85f);
-      float editor_width = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.45f);  // the editor beside the video
-      ImGui::BeginChild("video", ImVec2(-editor_width, right_height * video_fraction), true, ImGuiWindowFlags_NoScrollbar);
+      layout.wide_bottom = bottom_tab != "timeline";
+      LayoutRects rects = compute_layout(layout, size.x, size.y, timeline_height(state) + 2 * ImGui::GetFrameHeightWithSpacing() + 16);
+      if (!layout.full_video) {
+        if (layout.browser_open) {
+          ImGui::BeginChild("browser", ImVec2(rects.browser_width, 0), true);
+          draw_browser(state, browser, requests);
+          ImGui::EndChild();
+        } else {
+          draw_collapsed_strip("browser_strip", "clip browser", keys, "toggle_browser", layout.browser_open);
+        }
+        ImGui::SameLine(0, 0);
+        ImGui::Button("##split_browser", ImVec2(kSplitterWidth, size.y));  // drag to resize the browser
+        if (ImGui::IsItemActive() && layout.browser_open) layout.browser_width = rects.browser_width + ImGui::GetIO().MouseDelta.x;
+        ImGui::SameLine(0, 0);
+      }
+      ImGui::BeginChild("middle", ImVec2(rects.middle_width, 0), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+      ImGui::BeginChild("video", ImVec2(0, rects.video_height), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
       draw_video(state, frame_texture.texture(), video_ui);
       ImGui::EndChild();
-      ImGui::SameLine();
-      ImGui::BeginChild("editor", ImVec2(0, right_height * video_fraction), true, ImGuiWindowFlags_NoNavInputs);  // Tab is ours
-      draw_editor(state, commands);
-      ImGui::EndChild();
-      ImGui::Button("##split_h", ImVec2(-1, 6));  // drag to resize video vs timeline
-      if (ImGui::IsItemActive()) video_fraction += ImGui::GetIO().MouseDelta.y / right_height;
-      ImGui::BeginChild("timeline", ImVec2(0, 0), true);
+      ImGui::PopStyleVar();
+      // The bottom: play controls and the tab bar stay put; only a tab's body scrolls.
+      ImGui::BeginChild("bottom", ImVec2(0, 0), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
       draw_transport(state, commands);
       ImGui::SameLine();
       ImGui::SetNextItemWidth(90);
       int goto_frame = state.grid_frame;
       if (ImGui::InputInt("go to", &goto_frame, 1, 5, ImGuiInputTextFlags_EnterReturnsTrue)) requests.seek_frame = goto_frame;
       ImGui::SameLine();
-      ImGui::TextDisabled("profile %s   wheel: zoom  right-drag: pan", state.profile.name.c_str());
+      ImGui::TextDisabled("profile %s", state.profile.name.c_str());
       // Bottom tabs: the timeline, the metrics panel, the plots and the notification log.
-      if (ImGui::BeginTabBar("bottom_tabs")) {
+      if (!layout.full_video && ImGui::BeginTabBar("bottom_tabs")) {
         auto tab_flags = [&](const char* name) {
           return first_tab_frames < 2 && options.tab == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
         };
+        auto tab_body = [&](const char* name) {
+          bottom_tab = name;
+          ImGui::BeginChild(name, ImVec2(0, 0), false);
+        };
         if (ImGui::BeginTabItem("Timeline", nullptr, tab_flags("timeline"))) {
+          tab_body("timeline");
           draw_timeline(state, timeline_ui, requests);
+          if (state.view.clip >= 0) draw_legend_strip(keys);
+          ImGui::EndChild();
           ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Metrics", nullptr, tab_flags("metrics"))) {
+          tab_body("metrics");
           draw_metrics_panel(state, analysis, commands);
+          ImGui::EndChild();
           ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Plots", nullptr, tab_flags("plots"))) {
+          tab_body("plots");
           draw_plots_panel(state, analysis, commands);
+          ImGui::EndChild();
           ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Log", nullptr, tab_flags("log"))) {
+          tab_body("log");
           draw_notification_log(state, notification_ui);
+          ImGui::EndChild();
           ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
@@ -408,9 +469,24 @@ int run_viewer(const ViewerOptions& options) {
       ++first_tab_frames;
       ImGui::EndChild();
       ImGui::EndChild();
+      if (!layout.full_video) {
+        ImGui::SameLine(0, 0);
+        ImGui::Button("##split_editor", ImVec2(kSplitterWidth, size.y));  // drag to resize the editor
+        if (ImGui::IsItemActive() && layout.editor_open) layout.editor_width = rects.editor_width - ImGui::GetIO().MouseDelta.x;
+        ImGui::SameLine(0, 0);
+        if (layout.editor_open) {
+          ImGui::BeginChild("editor", ImVec2(0, 0), true, ImGuiWindowFlags_NoNavInputs);  // Tab is ours
+          draw_editor(state, commands);
+          ImGui::EndChild();
+        } else {
+          draw_collapsed_strip("editor_strip", "editor", keys, "toggle_editor", layout.editor_open);
+        }
+      }
+      frame_area_width = rects.middle_width;
       }  // IDM mode
       ImGui::End();
       draw_infer_window(state, infer_ui, run_choice);
+      draw_help_window(keys, help);
       ImGui::Render();
 
       // The one point where state changes: the frame's commands, then task results and decode
@@ -443,6 +519,12 @@ int run_viewer(const ViewerOptions& options) {
                      !tasks.any_running() &&  // a screenshot shows finished plots and scores
                      (state.sources.empty() || state.metrics.current);
         if (ready && ++frames_with_target >= 3) {  // a few frames so the layout has settled
+          // Where the frame was drawn, for layout tests and the README's figures.
+          float drawn_width = video_ui.drawn_max_x - video_ui.drawn_min_x, drawn_height = video_ui.drawn_max_y - video_ui.drawn_min_y;
+          std::printf("layout: frame drawn %.0fx%.0f at %.0f,%.0f in a %dx%d window: %.1f%% of the window's width, %.1f%% of the area above the timeline (%.0f px)\n",
+                      drawn_width, drawn_height, video_ui.drawn_min_x, video_ui.drawn_min_y, width, height, 100.0 * drawn_width / std::max(width, 1),
+                      100.0 * drawn_width / std::max(frame_area_width, 1.0f), frame_area_width);
+          std::fflush(stdout);
           std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
           render::read_framebuffer(width, height, pixels.data());
           if (!cli::write_png_rgba(*options.screenshot, width, height, width * 4, pixels.data())) {
@@ -493,6 +575,10 @@ int run_viewer(const ViewerOptions& options) {
       last.clear();
     } while (state.editor.save_in_flight || tasks.any_running());
     editor_flush_before_leaving(state);
+    if (!options.screenshot) {  // a screenshot run leaves the user's layout alone
+      std::string layout_error;
+      if (!save_layout(layout_file_path(), layout, layout_error)) std::fprintf(stderr, "idmscope: layout not saved: %s\n", layout_error.c_str());
+    }
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

@@ -122,6 +122,11 @@ const std::vector<KeyAction>& key_actions() {
       {"rsv_partner", "RSV: jump to the partner trajectory (the other half)", {"O"}},
       {"rsv_toggle_difference", "RSV: show / hide the |A - B| pane of a pair", {"X"}},
       {"rsv_flicker", "RSV: blink between the two endpoint frames", {"B"}},
+      {"toggle_browser", "show / collapse the clip browser", {"F2"}},
+      {"toggle_editor", "show / collapse the editor", {"F3"}},
+      {"full_video", "full-video mode: only the video and the play controls", {"F"}},
+      {"help", "this help: every action and its keys", {"F1", "Shift+/"}},
+      {"toggle_arrow_chain", "show / hide the chain of past cursor arrows", {"C"}},
   };
   return actions;
 }

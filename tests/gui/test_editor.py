@@ -194,7 +194,7 @@ class Editor(unittest.TestCase):
         annotations_path = self.without_labels(key)
         rows = self.gt_rows(key)
         clicks = "xdotool keydown ctrl; sleep 0.1; " + "".join(
-            f"xdotool mousemove 1198 {114 + 20 * row}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.25; "
+            f"xdotool mousemove 1400 {114 + 20 * row}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.25; "
             for row in (1, 2, 3)) + "xdotool keyup ctrl; sleep 0.2"
         self.run_viewer_with_keys(key, [("shell", clicks), "3", ("sleep", 1.5)], "bulk")
         self.assertEqual(load(annotations_path)[key], {str(rows[i][0]): "ambiguous" for i in (1, 2, 3)})
@@ -227,7 +227,7 @@ class Editor(unittest.TestCase):
                        check=True, capture_output=True, timeout=120)
         press = "sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.4; "
         # A click on its row selects the action (1600x1000 layout: row i at y = 114 + 20 i).
-        click = f"xdotool mousemove 1198 {114 + 20 * first}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.3"
+        click = f"xdotool mousemove 1400 {114 + 20 * first}; sleep 0.1; xdotool mousedown 1; sleep 0.12; xdotool mouseup 1; sleep 0.3"
         steps = [("shell", click), "4", "e", "ctrl+a", ("type", typed[0]), "Tab", ("type", typed[1]), "Return", ("sleep", 1.5)]
         parts = []
         for step in steps:
@@ -239,7 +239,7 @@ class Editor(unittest.TestCase):
                 parts.append(f"xdotool type --delay 120 '{step[1]}'; sleep 0.3")
             else:
                 parts.append(f"sleep {step[1]}")
-        exported = os.path.join(live, "idmscope-exports", os.path.basename(self.dataset) + "_metrics.json")
+        exported = os.path.join(self.dataset, ".idmscope", "exports", os.path.basename(self.dataset) + "_metrics.json")
         script = (
             f"IDMSCOPE_FRAME_IO_GUARD=abort {BINARY} {self.dataset} --clip {key} --size 1600x1000 --tab metrics "
             f"--predictions {sources[0]} --predictions {sources[1]} & pid=$!; "

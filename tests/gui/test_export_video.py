@@ -182,15 +182,16 @@ class ExportVideo(unittest.TestCase):
             f"{BINARY} {self.dataset} {' '.join(self.sources)} --clip {self.keys[0]} --tab metrics --size 1280x800 & pid=$!; "
             "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
-            "xdotool mousemove 983 572; xdotool keydown ctrl; " + press + "xdotool keyup ctrl; sleep 0.2; "
+            "xdotool mousemove 711 486; xdotool keydown ctrl; " + press + "xdotool keyup ctrl; sleep 0.2; "
             "xdotool keydown ctrl keydown a; sleep 0.12; xdotool keyup a keyup ctrl; sleep 0.2; "
             "xdotool type --delay 120 0; xdotool keydown Return; sleep 0.15; xdotool keyup Return; sleep 0.5; "
             "import -window root -crop 1280x800+0+0 slider.png; "
             "xdotool mousemove 123 11; " + press + "xdotool mousemove 190 98; " + press +
-            "for i in $(seq 100); do [ -f idmscope-exports/sample_metrics.csv ] && break; sleep 0.1; done; "
+            f"for i in $(seq 100); do [ -f {self.dataset}/.idmscope/exports/sample_metrics.csv ] && break; sleep 0.1; done; "
             "kill $pid; wait $pid 2>/dev/null; true")
         subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, timeout=120, cwd=live)
-        with open(os.path.join(live, "idmscope-exports", "sample_metrics.csv"), newline="") as f:
+        # Exports go to DATASET/.idmscope/exports/, whatever folder the viewer was started in.
+        with open(os.path.join(self.dataset, ".idmscope", "exports", "sample_metrics.csv"), newline="") as f:
             rows = list(csv.DictReader(f))
         self.assertEqual(len(rows), 2 * len(self.keys))
 
@@ -237,11 +238,11 @@ class ExportVideo(unittest.TestCase):
             "for i in $(seq 50); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
             "sleep 1.5; xdotool windowactivate --sync $w 2>/dev/null; "
             "xdotool keydown ctrl keydown shift keydown e; sleep 0.15; xdotool keyup e keyup shift keyup ctrl; "
-            "for i in $(seq 50); do [ -d idmscope-exports ] && break; sleep 0.02; done; "  # the export has started
+            f"for i in $(seq 50); do [ -d {dataset}/.idmscope/exports ] && break; sleep 0.02; done; "  # the export has started
             "kill $pid; wait $pid; echo \"exit $?\"")
         result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=live)
         self.assertIn("exit 0", result.stdout, result.stderr)
-        exports = os.path.join(live, "idmscope-exports")
+        exports = os.path.join(dataset, ".idmscope", "exports")
         self.assertTrue(os.path.isdir(exports), "the export never started: the test would prove nothing")
         left = os.listdir(exports)
         print("\n  killed during the export; left behind: %s" % (left or "nothing (cancelled)"), file=sys.stderr)
@@ -282,11 +283,12 @@ class ExportVideo(unittest.TestCase):
         print(f"\n  {found.group(0)}", file=sys.stderr)
         self.assertEqual(int(found.group(1)), 25)
         self.assertGreaterEqual(int(found.group(3)), 3)  # it spanned several UI frames
-        exported = sorted(os.listdir(os.path.join(live, "idmscope-exports")))
+        # (the dataset's exports folder may also hold another test's metrics files)
+        exported = sorted(f for f in os.listdir(os.path.join(self.dataset, ".idmscope", "exports")) if f.endswith((".mp4", ".png")))
         stem = self.keys[0].replace("/", "_")
         self.assertEqual(exported, [stem + ".mp4", "%s_F%02d.png" % (stem, misses[0])])
         # Ctrl+Shift+E: the clip with its overlays, every grid frame.
-        frames = rgb_frames(os.path.join(live, "idmscope-exports", stem + ".mp4"))
+        frames = rgb_frames(os.path.join(self.dataset, ".idmscope", "exports", stem + ".mp4"))
         self.assertEqual(len(frames), 25)
 
 

@@ -18,6 +18,8 @@
 #include "editor_actions.hpp"
 #include "io/frame_io_guard.hpp"
 #include "dataset/dataset_index.hpp"
+#include "lane_marks.hpp"
+#include "layout.hpp"
 #include "state/apply.hpp"
 #include "state/dataset_fill.hpp"
 #include "synth/synth.hpp"
@@ -647,4 +649,132 @@ TEST_CASE("the tolerance sweep is derived in a task when the plots ask, and redo
   CHECK(h.state.sweep_key() != before);  // stale: the plot shows "updating" and asks again
   h.run({cmd::WantSweep{}});
   CHECK(h.state.sweeps.key == h.state.sweep_key());
+}
+
+TEST_CASE("every source's lane shows its own misses, and a GT item's hover names each source's outcome") {
+  Harness h;
+  fs::path dataset = fresh_copy("misses");
+  h.open(dataset, false);
+  h.run({cmd::AddSource{(dataset / "predictions" / "good.json").string()}});
+  h.run({cmd::AddSource{(dataset / "predictions" / "weak.json").string()}});
+  REQUIRE(h.state.sources.size() == 2);
+  std::vector<std::string> names{h.state.sources[0].predictions.name, h.state.sources[1].predictions.name};
+  // A clip and a GT action the first source finds and only the second misses (the sample's weak model).
+  int found_clip = -1, found_gt = -1;
+  for (int clip = 0; clip < static_cast<int>(h.state.dataset.clips.size()) && found_gt < 0; ++clip) {
+    h.run({cmd::SelectClip{clip}});
+    REQUIRE(h.state.view.evaluations.size() == 2);
+    const ClipEvaluation& first = h.state.view.evaluations[0];
+    for (size_t i = 0; i < first.gt.size() && found_gt < 0; ++i) {
+      if (first.gt[i].item.action.type == ActionType::MouseMove || first.gt[i].outcome != Outcome::TruePositive) continue;
+      int other = same_gt_position(first, static_cast<int>(i), h.state.view.evaluations[1]);
+      if (other >= 0 && h.state.view.evaluations[1].gt[static_cast<size_t>(other)].outcome == Outcome::FalseNegative) {
+        found_clip = clip;
+        found_gt = static_cast<int>(i);
+      }
+    }
+  }
+  REQUIRE_MESSAGE(found_gt >= 0, "the sample must have an action only the second source misses");
+  const GtOutcome& missed = h.state.view.evaluations[0].gt[static_cast<size_t>(found_gt)];
+  std::vector<MissMark> marks = miss_marks(h.state.view.evaluations);
+  auto mark_in_lane = [&](size_t source) {
+    return std::any_of(marks.begin(), marks.end(), [&](const MissMark& mark) {
+      return mark.source == source && mark.frame == missed.item.action.frame && mark.label_index == missed.item.label_index;
+    });
+  };
+  CAPTURE(found_clip);
+  CHECK(mark_in_lane(1));   // the second lane marks the miss at the GT item's frame
+  CHECK(!mark_in_lane(0));  // the first source found it
+  std::string hover = gt_outcomes_text(h.state.view.evaluations, names, found_gt);
+  CAPTURE(hover);
+  CHECK(hover.find(names[0] + ": TP (") != std::string::npos);
+  CHECK(hover.find(names[1] + ": FN (missed)") != std::string::npos);
+  // Every FN the scorer counted for a source is one mark in that source's lane.
+  for (size_t s = 0; s < 2; ++s) {
+    int64_t fn = 0;
+    for (const GtOutcome& gt : h.state.view.evaluations[s].gt) fn += gt.outcome == Outcome::FalseNegative ? 1 : 0;
+    CHECK(std::count_if(marks.begin(), marks.end(), [&](const MissMark& mark) { return mark.source == s; }) == fn);
+  }
+}
+
+TEST_CASE("lane headers cut long source names in the middle") {
+  CHECK(middle_ellipsis("good", 10) == "good");
+  std::string cut = middle_ellipsis("idm7b_run_2026_12_01_final", 12);
+  CHECK(cut.size() == 12);
+  CHECK(cut.starts_with("idm7b"));
+  CHECK(cut.ends_with("final"));
+  CHECK(cut.find("..") != std::string::npos);
+}
+
+TEST_CASE("the layout gives the video the middle and remembers the side panels' widths") {
+  LayoutSettings layout;
+  // 1920x1080 content area with a timeline of two sources (about 290 px with its tab bar).
+  LayoutRects rects = compute_layout(layout, 1904, 1042, 290);
+  CHECK(rects.browser_width == doctest::Approx(300));
+  CHECK(rects.editor_width == doctest::Approx(360));
+  CHECK(rects.bottom_height == doctest::Approx(290));
+  CHECK(rects.middle_width + rects.browser_width + rects.editor_width + 2 * kSplitterWidth == doctest::Approx(1904));
+  layout.browser_open = layout.editor_open = false;
+  rects = compute_layout(layout, 1904, 1042, 290);
+  CHECK(rects.browser_width == kCollapsedStripWidth);
+  CHECK(rects.middle_width > 1800);
+  layout.full_video = true;
+  rects = compute_layout(layout, 1904, 1042, 290);
+  CHECK(rects.middle_width == 1904);
+  CHECK(rects.video_height > 1000);
+  // Metrics and Plots get half the height; a huge timeline never takes more than 60 %.
+  layout = LayoutSettings{};
+  layout.wide_bottom = true;
+  CHECK(compute_layout(layout, 1904, 1042, 290).bottom_height == doctest::Approx(521));
+  layout.wide_bottom = false;
+  CHECK(compute_layout(layout, 1904, 1042, 5000).bottom_height == doctest::Approx(1042 * 0.6));
+
+  fs::path dir = sample_dataset() / "layout_config";
+  fs::create_directories(dir);
+  fs::path file = dir / "layout.json";
+  std::ofstream(file) << R"({"theme": "dark", "browser_width": 250})";
+  std::string warning;
+  LayoutSettings loaded = load_layout(file, warning);
+  CHECK(warning.empty());
+  CHECK(loaded.browser_width == 250);
+  loaded.editor_open = false;
+  loaded.editor_width = 410;
+  std::string error;
+  REQUIRE(save_layout(file, loaded, error));
+  LayoutSettings again = load_layout(file, warning);
+  CHECK(again.browser_width == 250);
+  CHECK(again.editor_width == 410);
+  CHECK(!again.editor_open);
+  CHECK(read_json(file)["theme"] == "dark");  // keys it does not know survive
+  std::ofstream(file) << "[1, 2";
+  LayoutSettings broken = load_layout(file, warning);
+  CHECK(warning.find("layout.json") != std::string::npos);
+  CHECK(broken.browser_width == LayoutSettings{}.browser_width);
+}
+
+TEST_CASE("deleting a GT action keeps the selection on the neighbouring row, and the playhead with it") {
+  Harness h;
+  h.open(fresh_copy("delete_selection"), false);
+  REQUIRE(h.state.editor.document.is_open());
+  std::vector<int> order;
+  std::vector<int> frames;
+  for (const ScoredGtItem& item : h.state.editor.document.overridden_gt().items) {
+    order.push_back(item.label_index);
+    frames.push_back(item.action.frame);
+  }
+  REQUIRE(order.size() >= 4);
+  h.run({cmd::EditorSelect{order[2]}, cmd::EditorDeleteSelected{}});
+  CHECK(h.state.editor.selected == order[3]);  // the row that followed, not #0
+  CHECK(h.state.grid_frame == frames[3]);
+  // The last row deleted: the selection moves to the row before it.
+  h.run({cmd::EditorSelect{order.back()}, cmd::EditorDeleteSelected{}});
+  CHECK(h.state.editor.selected == order[order.size() - 2]);
+}
+
+TEST_CASE("small windows get the compact layout: the side panels give way to the video") {
+  LayoutSettings layout;
+  LayoutRects rects = compute_layout(layout, 1264, 682, 290);  // a 1280x720 window
+  CHECK(rects.browser_width <= 1264 * 0.2f + 0.5f);
+  CHECK(rects.editor_width <= 1264 * 0.26f + 0.5f);
+  CHECK(rects.middle_width >= 1264 * 0.5f);
 }

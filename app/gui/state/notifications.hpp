@@ -25,6 +25,7 @@ enum class NoticeCode {
   ProfileUnreadable,
   KeymapProblem,
   RecentListNotSaved,
+  LayoutProblem,        // layout.json in the config dir is unreadable or cannot be written
   NothingSelected,      // an editor action with no GT action selected
   EditRejected,         // the clip document refused an edit (the message says why)
   Saved,
