@@ -26,16 +26,12 @@ bool matches(const std::string& text, const char* filter) {
   return found != text.end();
 }
 
-// Until the background fill has read a clip's log, its tag and GT count come from the index's
-// summary (empty and -1 when the index had none).
+// Until the background fill has read a clip's log, its tag comes from the index's summary
+// (empty when the index had none).
 const std::string& clip_tag(const DatasetClip& clip) {
   static const std::string none;
   if (clip.loaded) return clip.log.tag;
   return clip.summary ? clip.summary->tag : none;
-}
-long gt_count(const DatasetClip& clip) {
-  if (clip.loaded) return static_cast<long>(clip.canonical_gt.size());
-  return clip.summary ? clip.summary->gt_total() : -1;
 }
 
 // A combo of the dataset's tags (with clip counts); "" is every tag.
