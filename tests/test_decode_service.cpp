@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "video/decode_service.hpp"
@@ -242,4 +243,21 @@ TEST_CASE("native decoder: every frame of an HEVC open-GOP file, by random acces
     if (alone.seeks() > 1) ++retried;
   }
   MESSAGE("frames that needed an earlier keyframe: " << retried);
+}
+
+TEST_CASE("native decoder: a decoder kept open longer than its call budget still decodes") {
+  // The budget guards each call against a hung read; it used to run from the open, so a
+  // reader kept open (the RSV viewer, a rollout model reading a whole video) was refused every
+  // read once it had passed ("partial file", then "decode failed").
+  auto video = fixture_video();
+  if (video.empty()) return;
+  FrameIndex index;
+  std::string error;
+  REQUIRE_MESSAGE(build_frame_index(video, index, error), error);
+  NativeDecoder decoder;
+  REQUIRE_MESSAGE(decoder.open(video, index, error, 300ms), error);
+  REQUIRE_MESSAGE(decoder.decode(0, error), error);
+  std::this_thread::sleep_for(500ms);  // past the open's budget
+  CHECK_MESSAGE(decoder.decode(70, error), error);  // reads on, across a GOP boundary
+  CHECK_MESSAGE(decoder.decode(149, error), error);  // and a seek to the last GOP
 }

@@ -11,7 +11,6 @@ namespace idm {
 
 namespace {
 
-constexpr std::chrono::milliseconds kOpenBudget{20000};
 constexpr int kKeyframeRetries = 3;
 // Decoding this many frames forward costs less than a seek plus the GOP's first frames.
 constexpr int kContinueFrames = 12;
@@ -26,10 +25,12 @@ int keyframe_before(const FrameIndex& index, int source, int extra) {
 
 }  // namespace
 
-bool NativeDecoder::open(const std::filesystem::path& path, const FrameIndex& index, std::string& error) {
+bool NativeDecoder::open(const std::filesystem::path& path, const FrameIndex& index, std::string& error,
+                         std::chrono::milliseconds call_budget) {
   index_ = &index;
   codec_.reset();
-  if (!open_video_format(path, kOpenBudget, opened_, error)) return false;
+  call_budget_ = call_budget;
+  if (!open_video_format(path, call_budget_, opened_, error)) return false;
   if (opened_.video_stream != index.stream_index) {
     error = "the file changed since it was indexed";
     return false;
@@ -107,6 +108,9 @@ bool NativeDecoder::decode(int source_frame_index, std::string& error) {
     error = "no such source frame " + std::to_string(source_frame_index);
     return false;
   }
+  // The open's deadline is re-armed per call: a decoder kept open (a viewer, a model reading a
+  // whole video) would otherwise have every read refused once the first budget ran out.
+  *opened_.deadline = std::chrono::steady_clock::now() + call_budget_;
   int64_t target_pts = index_->frames[static_cast<size_t>(source_frame_index)].pts;
   int keyframe = keyframe_before(*index_, source_frame_index, 0);
   // Continue forward when the decoder already stands before the target, inside its GOP or

@@ -5,6 +5,7 @@
 // open-GOP leading pictures are not decodable from their own keyframe), it retries from an
 // earlier keyframe. Used by one thread only (the decode service's).
 #include <cstdint>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,8 +17,10 @@ namespace idm {
 
 class NativeDecoder {
  public:
-  // Opens the file for `index` (built from the same file).
-  bool open(const std::filesystem::path& path, const FrameIndex& index, std::string& error);
+  // Opens the file for `index` (built from the same file). `call_budget` bounds the open and
+  // each decode() on its own (a hung read gives up), not the decoder's lifetime.
+  bool open(const std::filesystem::path& path, const FrameIndex& index, std::string& error,
+            std::chrono::milliseconds call_budget = std::chrono::milliseconds{20000});
   bool is_open() const { return static_cast<bool>(codec_); }
 
   // Decodes source frame `source_frame_index` into frame(). False with a one-line error
@@ -33,6 +36,7 @@ class NativeDecoder {
 
   const FrameIndex* index_ = nullptr;
   OpenedFormat opened_;
+  std::chrono::milliseconds call_budget_{20000};
   CodecPtr codec_;
   PacketPtr packet_;
   AvFramePtr frame_;

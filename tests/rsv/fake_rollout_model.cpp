@@ -101,7 +101,11 @@ int main(int argc, char** argv) {
   if (!fault.empty() && (fault_only.empty() || key.find(fault_only) != std::string::npos)) {
     std::fprintf(stderr, "fake model: fault %s for %s\n", fault.c_str(), key.c_str());
     std::fflush(stderr);
-    if (fault == "crash") std::raise(SIGSEGV);
+    if (fault == "crash") {
+      // A sanitizer build has its own SIGSEGV handler (it would end with SIGABRT): die of the signal.
+      std::signal(SIGSEGV, SIG_DFL);
+      std::raise(SIGSEGV);
+    }
     if (fault == "hang") std::this_thread::sleep_for(std::chrono::hours(1));
     if (fault == "garbage") {
       std::printf("this is not JSON\n");
