@@ -110,8 +110,10 @@ class RsvViewer(unittest.TestCase):
             script = (
                 f"{BINARY} {self.release} --clip {INVERSE} --frame 0 --size 1600x1000 --quit-after 40 > {self.tmp}/steps{presses}.out & pid=$!; "
                 "for i in $(seq 150); do w=$(xdotool search --name idmscope 2>/dev/null | head -1); [ -n \"$w\" ] && break; sleep 0.2; done; "
-                "sleep 3; xdotool windowactivate --sync $w 2>/dev/null; xdotool mousemove 5 5; "
-                f"for k in {keys}; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.6; done; "
+                # Held for 0.4 s: imgui 1.86 sees a key only if a frame falls between down and up,
+                # and a sanitizer build on a loaded machine draws slowly.
+                "sleep 4; xdotool windowactivate --sync $w 2>/dev/null; xdotool mousemove 5 5; "
+                f"for k in {keys}; do xdotool keydown $k; sleep 0.4; xdotool keyup $k; sleep 0.6; done; "
                 f"sleep 2; import -window root {out} 2>/dev/null; kill $pid; wait $pid; true"
             )
             result = subprocess.run(XVFB + ["bash", "-c", script], capture_output=True, text=True, timeout=300, env=self.env)
