@@ -81,15 +81,6 @@ std::string psnr_text(double psnr_db) {
   return text;
 }
 
-bool load_release(const std::string& dir, rsv::Release& release) {
-  std::string error;
-  if (!rsv::scan_release(dir, release, error)) {
-    std::fprintf(stderr, "idmscope rsv: %s\n", error.c_str());
-    return false;
-  }
-  return true;
-}
-
 std::string positional_dir(Args& args) {
   auto positional = args.positionals();
   if (positional.size() != 1) throw UsageError{"expected one release folder (see --help)"};
@@ -111,6 +102,15 @@ namespace {
 std::chrono::steady_clock::time_point last_progress;
 bool progress_shown = false;
 }  // namespace
+
+bool load_release(const std::string& dir, rsv::Release& release, const char* command) {
+  std::string error;
+  if (!rsv::scan_release(dir, release, error)) {
+    std::fprintf(stderr, "%s: %s\n", command, error.c_str());
+    return false;
+  }
+  return true;
+}
 
 std::function<void(const char*, int, int)> terminal_progress() {
   if (!stderr_is_terminal()) return {};

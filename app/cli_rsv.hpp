@@ -6,6 +6,7 @@
 
 #include "cli_args.hpp"
 #include "rsv/kinematics.hpp"
+#include "rsv/release.hpp"
 
 namespace idm::cli {
 
@@ -14,6 +15,8 @@ rsv::Conventions load_table_option(Args& args);
 // A progress printer for stderr when it is a terminal (nothing otherwise); "\r" updates.
 std::function<void(const char*, int, int)> terminal_progress();
 void end_progress_line();
+// Scans DIR as a release; on failure prints "COMMAND: why" on stderr and returns false.
+bool load_release(const std::string& dir, rsv::Release& release, const char* command = "idmscope rsv");
 
 int run_rsv_summary(int argc, char** argv);
 int run_rsv_check(int argc, char** argv);

@@ -164,10 +164,7 @@ int run_rsv_predict(int argc, char** argv) {
   av_log_set_level(AV_LOG_FATAL);
   rsv::Release release;
   std::string error;
-  if (!rsv::scan_release(positional[0], release, error)) {
-    std::fprintf(stderr, "idmscope rsv predict: %s\n", error.c_str());
-    return 2;
-  }
+  if (!load_release(positional[0], release, "idmscope rsv predict")) return 2;
   load.probe_videos = true;
   load.layer2 = false;
   std::vector<rsv::LoadedItem> loaded = rsv::load_items(release, load);
@@ -211,10 +208,7 @@ int run_rsv_score(int argc, char** argv) {
   if (!source) throw UsageError{"--predictions SRC is required"};
   rsv::Release release;
   std::string error;
-  if (!rsv::scan_release(positional[0], release, error)) {
-    std::fprintf(stderr, "idmscope rsv score: %s\n", error.c_str());
-    return 2;
-  }
+  if (!load_release(positional[0], release, "idmscope rsv score")) return 2;
   load.probe_videos = false;
   load.layer2 = false;
   std::vector<rsv::LoadedItem> loaded = rsv::load_items(release, load);
@@ -259,10 +253,7 @@ int run_rsv_import(int argc, char** argv) {
   av_log_set_level(AV_LOG_FATAL);
   rsv::Release release;
   std::string error;
-  if (!rsv::scan_release(positional[0], release, error)) {
-    std::fprintf(stderr, "idmscope rsv import: %s\n", error.c_str());
-    return 2;
-  }
+  if (!load_release(positional[0], release, "idmscope rsv import")) return 2;
   rsv_eval::ImportReport report;
   if (!rsv_eval::import_rollouts(release, *from, *run, report, error)) {
     std::fprintf(stderr, "idmscope rsv import: %s\n", error.c_str());
@@ -334,10 +325,7 @@ int run_rsv_eval(int argc, char** argv) {
   av_log_set_level(AV_LOG_FATAL);
   rsv::Release release;
   std::string error;
-  if (!rsv::scan_release(positional[0], release, error)) {
-    std::fprintf(stderr, "idmscope rsv eval: %s\n", error.c_str());
-    return 2;
-  }
+  if (!load_release(positional[0], release, "idmscope rsv eval")) return 2;
   std::vector<rsv_eval::RunInfo> runs;
   for (const std::string& name : run_names) {
     if (!rsv_eval::valid_run_name(name, error)) throw UsageError{"--rollouts '" + name + "': " + error};

@@ -76,10 +76,7 @@ int run_rsv_rollout(int argc, char** argv) {
   av_log_set_level(AV_LOG_FATAL);
   rsv::Release release;
   std::string error;
-  if (!rsv::scan_release(positional[0], release, error)) {
-    std::fprintf(stderr, "idmscope rsv rollout: %s\n", error.c_str());
-    return 2;
-  }
+  if (!load_release(positional[0], release, "idmscope rsv rollout")) return 2;
   for (const std::string& split : splits) {
     if (std::find(release.splits.begin(), release.splits.end(), split) == release.splits.end())
       throw UsageError{"--splits: no split '" + split + "' in the release"};
